@@ -1,0 +1,196 @@
+"""`coursekit build`: manifests -> chapters (parsed and rendered once each) -> decks on disk.
+
+Chapters are the expensive part and decks share them, so each distinct chapter is compiled
+once, in parallel across cores, and decks are assembled from the results. Nothing is written
+until every deck has been assembled: a broken chapter leaves dist/ exactly as it was.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import posixpath
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from builder.chapter import parse_chapter
+from builder.errors import CourseError, CourseErrors, CourseWarning
+from builder.files import copy_atomic, read_text, write_atomic
+from builder.manifest import load_manifest, relpath
+from builder.model import Chapter, Deck, Entry
+from builder.render.deck import assemble
+from builder.render.html import RenderedChapter, render_chapter
+
+LANGUAGES = ("en",)  # French arrives with the translation workflow
+_PARALLEL_MIN = 12  # below this many chapters a process pool costs more than it saves
+
+
+@dataclass(slots=True)
+class DeckOutput:
+    deck: Deck
+    lang: str
+    path: Path
+    slides: int
+    seconds: float
+
+
+@dataclass(slots=True)
+class BuildReport:
+    outputs: list[DeckOutput] = field(default_factory=list)
+    warnings: list[CourseWarning] = field(default_factory=list)
+    chapters: int = 0
+    compile_seconds: float = 0.0
+    seconds: float = 0.0
+
+
+@dataclass(slots=True, frozen=True)
+class _Job:
+    path: str
+    line: int
+    inline: str | None
+
+
+def find_manifests(repo: Path) -> list[Path]:
+    found = sorted((repo / "slides").glob("*.yml")) + sorted((repo / "slides").glob("*.yaml"))
+    if not found:
+        raise CourseError("slides", None, "no deck manifests found (expected slides/*.yml)")
+    return found
+
+
+def load_decks(repo: Path, manifests: list[Path]) -> list[Deck]:
+    decks, errors = [], []
+    for manifest in manifests:
+        try:
+            decks.append(load_manifest(manifest, repo))
+        except CourseError as exc:
+            errors.append(exc)
+    if errors:
+        raise CourseErrors(errors)
+    return decks
+
+
+def compile_chapter(repo: Path, job: _Job, langs: tuple[str, ...]
+                    ) -> tuple[Chapter, dict[str, RenderedChapter]]:
+    """Parse once, render once per language; tokens stay behind in the worker."""
+    if job.inline is None:
+        text = read_text(repo / job.path, job.path)
+        chapter = parse_chapter(text, job.path, repo)
+    else:
+        chapter = parse_chapter(job.inline, job.path, repo, first_line=job.line)
+    rendered = {lang: render_chapter(chapter) for lang in langs}
+    return chapter.strip_tokens(), rendered
+
+
+def _compile_safe(args: tuple[Path, _Job, tuple[str, ...]]):
+    try:
+        return compile_chapter(*args)
+    except CourseError as exc:
+        return exc
+
+
+def compile_chapters(repo: Path, entries: list[Entry], langs: tuple[str, ...],
+                     jobs: int | None = None):
+    unique: dict[tuple[str, int], _Job] = {}
+    for e in entries:
+        if e.key not in unique:
+            line = e.inline_line if e.inline is not None else 1
+            unique[e.key] = _Job(e.path, line, e.inline)
+    work = [(repo, job, langs) for job in unique.values()]
+    workers = jobs or os.cpu_count() or 1
+    if workers > 1 and len(work) >= _PARALLEL_MIN:
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            results = list(pool.map(_compile_safe, work, chunksize=max(1, len(work) // (workers * 4))))
+    else:
+        results = [_compile_safe(w) for w in work]
+    chapters: dict[tuple[str, int], Chapter] = {}
+    rendered: dict[str, dict[tuple[str, int], RenderedChapter]] = {lang: {} for lang in langs}
+    errors = []
+    for key, result in zip(unique, results, strict=True):
+        if isinstance(result, CourseError):
+            errors.append(result)
+            continue
+        chapter, by_lang = result
+        chapters[key] = chapter
+        for lang in langs:
+            rendered[lang][key] = by_lang[lang]
+    if errors:
+        raise CourseErrors(sorted(errors, key=lambda e: (e.path, e.line or 0)))
+    return chapters, rendered
+
+
+def build(repo: Path, out: Path | None = None, manifests: list[Path] | None = None,
+          langs: tuple[str, ...] = ("en",), jobs: int | None = None) -> BuildReport:
+    started = time.perf_counter()
+    repo = repo.resolve()
+    out = (out or repo / "dist").resolve()
+    for lang in langs:
+        if lang not in LANGUAGES:
+            raise CourseError("--lang", None, f"language {lang!r} is not available yet "
+                                              f"(available: {', '.join(LANGUAGES)})")
+    decks = load_decks(repo, manifests or find_manifests(repo))
+    report = BuildReport()
+    t0 = time.perf_counter()
+    chapters, rendered = compile_chapters(repo, [e for d in decks for e in d.entries], langs, jobs)
+    report.compile_seconds = time.perf_counter() - t0
+    report.chapters = len(chapters)
+    for chapter in chapters.values():
+        report.warnings.extend(chapter.warnings)
+
+    pending: list[tuple[Path, str]] = []
+    for deck in decks:
+        used = [chapters[e.key] for e in deck.entries]
+        for lang in langs:
+            t0 = time.perf_counter()
+            html = assemble(deck, chapters, rendered[lang], lang)
+            path = out / lang / f"{deck.stem}.html"
+            pending.append((path, html))
+            report.outputs.append(DeckOutput(deck, lang, path, html.count('<section class="slide'),
+                                             time.perf_counter() - t0))
+        _check_images(repo, used, report.warnings)
+
+    # Everything assembled: only now touch the output folder.
+    for path, html in pending:
+        write_atomic(path, html)
+    copied: set[tuple[str, str]] = set()
+    for deck in decks:
+        for chapter in {id(c): c for c in (chapters[e.key] for e in deck.entries)}.values():
+            for src, _p, _l in (i for s in chapter.slides for i in s.images):
+                rel = _local_image(src)
+                if rel is None or not (repo / "slides" / rel).is_file():
+                    continue
+                for lang in langs:
+                    if (lang, rel) not in copied:
+                        copied.add((lang, rel))
+                        copy_atomic(repo / "slides" / rel, out / lang / rel)
+    report.warnings = list(dict.fromkeys(report.warnings))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _local_image(src: str) -> str | None:
+    """The image's path under slides/, or None for remote, data: or out-of-tree images."""
+    if not src or "://" in src or src.startswith(("data:", "#", "/")):
+        return None
+    rel = posixpath.normpath(src.split("#")[0].split("?")[0])
+    if rel.startswith(".."):
+        return None
+    return rel
+
+
+def _check_images(repo: Path, chapters: list[Chapter], warnings: list[CourseWarning]) -> None:
+    for chapter in chapters:
+        for slide in chapter.slides:
+            for src, path, line in slide.images:
+                rel = _local_image(src)
+                if rel is None:
+                    if src.startswith(".."):
+                        warnings.append(CourseWarning(path, line, f"image outside slides/: {src}"))
+                    continue
+                if not (repo / "slides" / rel).is_file():
+                    warnings.append(CourseWarning(path, line, f"image not found: slides/{rel}"))
+
+
+__all__ = ["build", "BuildReport", "compile_chapters", "find_manifests", "load_decks", "relpath"]

@@ -1,0 +1,158 @@
+"""Chapter text -> Chapter model: slides, increments, notes, titles, labs, outline tags.
+
+Every line keeps its origin, so each element carries the path and line a trainer would edit.
+The markdown-it tokens of each increment stay on the model for the renderer: Markdown is parsed
+once, here, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from builder.errors import CourseWarning
+from builder.labs.extract import extract_labs
+from builder.markdown.parser import markdown
+from builder.markdown.source import SourceLines, load_source
+from builder.markdown.split import RawSlide, split_slides
+from builder.model import Chapter, Increment, OutlineTag, Slide, Title
+
+KNOWN_PROPERTIES = frozenset({
+    "name", "class", "layout", "exclude", "count", "template", "seq",
+    "background-image", "background-size", "background-position", "background-repeat",
+    "background-color",
+})
+TAG_RE = re.compile(r"^:([A-Z]{2}):(.*)$")
+_URL_RE = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+
+
+def parse_chapter(text: str, path: str, repo: Path, first_line: int = 1,
+                  md: MarkdownIt | None = None) -> Chapter:
+    """Parse one chapter; `text` starts at `first_line` of `path` (inline manifest entries)."""
+    md = md or markdown()
+    src = load_source(text, path, first_line, repo)
+    chapter = Chapter(path=path, line=first_line, slides=[], includes=list(src.includes))
+    layout: RawSlide | None = None
+    for raw in split_slides(src):
+        slide = _slide(raw, src, md, layout, len(chapter.slides), chapter.warnings)
+        if slide.properties.get("layout", "").lower() == "true":
+            layout = raw
+        elif slide.properties.get("layout", "").lower() == "false":
+            layout = None
+        chapter.slides.append(slide)
+    return chapter
+
+
+def _slide(raw: RawSlide, src: SourceLines, md: MarkdownIt, layout: RawSlide | None,
+           index: int, warnings: list[CourseWarning]) -> Slide:
+    path, line = src.where(raw.start)
+    properties = dict(raw.properties)
+    prefix: list[int] = []
+    if layout is not None and "layout" not in properties:
+        # Remark applies the last `layout: true` slide to the slides that follow it.
+        for key, value in layout.properties.items():
+            if key not in ("layout", "name"):
+                properties.setdefault(key, value)
+        prefix = [i for inc in layout.increments for i in inc.visible]
+    for key, idx in raw.property_lines.items():
+        if key not in KNOWN_PROPERTIES:
+            p, n = src.where(idx)
+            warnings.append(CourseWarning(p, n, f"unknown slide property {key!r} "
+                                                "(remark reads `word:` on a slide's first line "
+                                                "as a property and hides it)"))
+    slide = Slide(path=path, line=line, properties=properties, increments=[])
+
+    shown = list(prefix)
+    last = len(raw.increments) - 1
+    notes: list[int] = []
+    for n, inc in enumerate(raw.increments):
+        shown = shown + inc.visible
+        indexes = list(shown)
+        origins = [src.origins[i] for i in indexes]
+        text = "\n".join(src.lines[i] for i in indexes)
+        tokens = md.parse(text, _env(origins, autoclose=n < last))
+        slide.increments.append(Increment(line=src.where(inc.start)[1], source=text,
+                                          lines=origins, tokens=tokens))
+        notes.extend(inc.notes)
+        if inc.notes and not slide.notes_line:
+            slide.notes_line = src.where(inc.notes[0])[1]
+
+    final = slide.increments[-1]
+    where = _where(final.lines)
+    slide.titles = _titles(final.tokens, where)
+    slide.labs = extract_labs(final.tokens, where, index)
+    slide.images = _images(final.tokens, where)
+    for key in ("background-image",):
+        if key in raw.properties:
+            for m in _URL_RE.finditer(raw.properties[key]):
+                slide.images.append((m.group(1), *src.where(raw.property_lines[key])))
+
+    kept: list[int] = []
+    for i in notes:
+        m = TAG_RE.match(src.lines[i].strip())
+        if m is None:
+            kept.append(i)
+            continue
+        p, n = src.where(i)
+        body = m.group(2).strip()
+        if body.startswith("-"):
+            slide.outline.append(OutlineTag(m.group(1).lower(), "item", body[1:].strip(), p, n))
+        elif body:
+            slide.outline.append(OutlineTag(m.group(1).lower(), "module", body, p, n))
+        else:
+            warnings.append(CourseWarning(p, n, f"empty :{m.group(1)}: tag"))
+    if any(src.lines[i].strip() for i in kept):
+        slide.notes = "\n".join(src.lines[i] for i in kept).strip("\n")
+        origins = [src.origins[i] for i in kept]
+        slide.notes_tokens = md.parse("\n".join(src.lines[i] for i in kept),
+                                      _env(origins, autoclose=True))
+    return slide
+
+
+def _where(origins: list[tuple[str, int]]):
+    def where(index: int) -> tuple[str, int]:
+        return origins[min(index, len(origins) - 1)] if origins else ("?", 1)
+    return where
+
+
+def _env(origins: list[tuple[str, int]], autoclose: bool) -> dict:
+    return {"where": _where(origins), "autoclose": autoclose}
+
+
+def inline_text(token: Token) -> str:
+    """Plain text of an inline token: what a table of contents or an anchor shows."""
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline", "html_inline"):
+            parts.append(child.content if child.type != "html_inline" else "")
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+    return "".join(parts).strip()
+
+
+def _titles(tokens: list[Token], where) -> list[Title]:
+    titles = []
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open" and tok.tag == "h1" and tok.map:
+            text = inline_text(tokens[i + 1])
+            path, line = where(tok.map[0])
+            titles.append(Title(text=text, path=path, line=line))
+    return titles
+
+
+def _images(tokens: list[Token], where) -> list[tuple[str, str, int]]:
+    found = []
+    for tok in tokens:
+        if tok.type != "inline" or not tok.children:
+            continue
+        for child in tok.children:
+            if child.type == "image":
+                src = child.attrGet("src")
+                if isinstance(src, str):
+                    found.append((src, *where(tok.map[0] if tok.map else 0)))
+    return found

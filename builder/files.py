@@ -1,0 +1,69 @@
+"""Reading course files strictly and writing outputs atomically.
+
+A half-written deck in dist/ is worse than an old one: every output goes through a temporary file
+in the same folder and `os.replace`, so readers (browsers, the dev server) see old or new, never torn.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from builder.errors import CourseError
+
+
+def read_text(path: Path, shown: str) -> str:
+    """Read UTF-8 text; `shown` is how the path appears in error messages."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CourseError(shown, None, "file not found") from None
+    except IsADirectoryError:
+        raise CourseError(shown, None, "is a directory, not a file") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CourseError(
+            shown, line, f"file is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def copy_atomic(src: Path, dest: Path) -> bool:
+    """Copy unless dest already has the same size and mtime; returns whether it copied."""
+    st = src.stat()
+    try:
+        dst = dest.stat()
+        if dst.st_size == st.st_size and int(dst.st_mtime) == int(st.st_mtime):
+            return False
+    except FileNotFoundError:
+        pass
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        shutil.copy2(src, tmp)
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True

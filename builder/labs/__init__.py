@@ -1,0 +1,1 @@
+"""Labs: extracted from the source model, checked offline, replayed on clusters."""

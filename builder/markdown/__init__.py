@@ -1,0 +1,1 @@
+"""The remark dialect: slide splitting on source lines, the rest as markdown-it plugins."""

@@ -1,0 +1,19 @@
+"""The one markdown-it configuration used for every chapter."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from markdown_it import MarkdownIt
+
+from builder.markdown.macros import macros_plugin
+
+
+@cache
+def markdown() -> MarkdownIt:
+    """CommonMark with raw HTML (lab directives live in comments), tables and strikethrough
+    (remark renders with GitHub-flavoured Markdown), plus remark's macros."""
+    md = MarkdownIt("commonmark", {"html": True})
+    md.enable(["table", "strikethrough"])
+    md.use(macros_plugin)
+    return md

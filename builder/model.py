@@ -1,0 +1,176 @@
+"""The source model every stage reads: Deck -> Part -> Chapter -> Slide -> (Lab -> Step).
+
+Each element knows the file and 1-based line it came from, so the builder, the syllabus,
+the translator and the lab harness can all point a trainer at the exact line to fix.
+Paths are relative to the course repository root (POSIX separators).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from builder.errors import CourseWarning
+
+# Lab step methods (FORMAT.md section 4); anything else in a lab is content shown to trainees.
+RUN_METHODS = frozenset({"bash", "wait", "longwait", "key", "keys", "copy", "paste", "check",
+                         "hide", "open", "tmux"})
+
+
+@dataclass(slots=True)
+class Step:
+    """One fenced block of a lab: what a runner types, waits for, or skips."""
+
+    method: str
+    data: str  # backtick highlights already stripped
+    hidden: bool  # inside an HTML comment: the audience never sees it
+    path: str
+    line: int  # where the data starts (the fence line for one-line fences)
+    info: str = ""  # the fence's whole info string
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(slots=True)
+class Lab:
+    """A `.lab[` (or older `.exercise[`) block and its steps, in order."""
+
+    path: str
+    line: int
+    macro: str
+    steps: list[Step] = field(default_factory=list)
+    slide_index: int = 0  # index of its slide in Chapter.slides
+
+
+@dataclass(slots=True)
+class Title:
+    """A `# ` heading: a table-of-contents entry that gets a generated title slide."""
+
+    text: str
+    path: str
+    line: int
+
+
+@dataclass(slots=True)
+class OutlineTag:
+    """An `:EN:`/`:FR:` line of speaker notes: a module heading or a learning objective."""
+
+    lang: str  # lower case: "en", "fr"
+    kind: Literal["module", "item"]
+    text: str
+    path: str
+    line: int
+
+
+@dataclass(slots=True)
+class Increment:
+    """One `--` step of a slide: shown as its own slide, repeating everything before it."""
+
+    line: int  # where this increment's own text starts
+    source: str  # cumulative Markdown shown by this increment
+    lines: list[tuple[str, int]]  # (path, line) of each line of `source`
+    tokens: Any = None  # markdown-it tokens; dropped before crossing process boundaries
+
+
+@dataclass(slots=True)
+class Slide:
+    path: str
+    line: int
+    properties: dict[str, str]
+    increments: list[Increment]
+    notes: str = ""  # Markdown of the speaker notes, outline tags removed
+    notes_line: int = 0
+    notes_tokens: Any = None
+    titles: list[Title] = field(default_factory=list)
+    labs: list[Lab] = field(default_factory=list)
+    outline: list[OutlineTag] = field(default_factory=list)
+    images: list[tuple[str, str, int]] = field(default_factory=list)  # (src, path, line)
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        raw = self.properties.get("class", "")
+        return tuple(c.strip() for c in raw.split(",") if c.strip())
+
+    @property
+    def name(self) -> str | None:
+        return self.properties.get("name") or None
+
+    @property
+    def hidden(self) -> bool:
+        """`exclude: true` slides and `layout: true` templates are never shown."""
+        return (self.properties.get("exclude", "").lower() == "true"
+                or self.properties.get("layout", "").lower() == "true")
+
+
+@dataclass(slots=True)
+class Chapter:
+    """A chapter file, or an inline Markdown entry of a manifest (then `path` is the manifest)."""
+
+    path: str
+    line: int
+    slides: list[Slide]
+    includes: list[str] = field(default_factory=list)  # files pulled in by @@INCLUDE
+    warnings: list[CourseWarning] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.path, self.line)
+
+    @property
+    def titles(self) -> list[Title]:
+        return [t for s in self.slides for t in s.titles]
+
+    @property
+    def labs(self) -> list[Lab]:
+        return [lab for s in self.slides for lab in s.labs]
+
+    @property
+    def outline(self) -> list[OutlineTag]:
+        return [t for s in self.slides for t in s.outline]
+
+    def strip_tokens(self) -> Chapter:
+        for slide in self.slides:
+            slide.notes_tokens = None
+            for inc in slide.increments:
+                inc.tokens = None
+        return self
+
+
+@dataclass(slots=True)
+class Entry:
+    """One entry of a manifest's `content`: a chapter file or inline Markdown."""
+
+    path: str  # chapter path relative to the repo, or the manifest's for inline Markdown
+    line: int  # line in the manifest
+    inline: str | None = None  # the Markdown text, for inline entries
+    inline_line: int = 0  # line in the manifest where that text starts
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.path, self.inline_line) if self.inline is not None else (self.path, 1)
+
+
+@dataclass(slots=True)
+class Part:
+    """A list in `content`: one part of the table of contents. Loose entries have number None."""
+
+    number: int | None
+    entries: list[Entry]
+    line: int
+
+
+@dataclass(slots=True)
+class Deck:
+    path: str
+    stem: str
+    title: str
+    strings: dict[str, str]  # CHAT, GITREPO, ... substituted for @@KEY@@
+    exclude: list[str]
+    parts: list[Part]
+    line: int = 1
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [e for p in self.parts for e in p.entries]

@@ -1,0 +1,1 @@
+"""HTML output: chapter fragments rendered once, assembled per deck through Jinja2 templates."""

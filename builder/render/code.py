@@ -1,0 +1,74 @@
+"""Code blocks: Pygments tokens plus remark's backtick highlights, as one HTML string.
+
+Pygments' own HtmlFormatter cannot mark arbitrary character ranges, and highlights must survive
+whatever token boundaries the lexer picks, so this small formatter walks the token stream itself.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from html import escape
+
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.token import STANDARD_TYPES, _TokenType
+from pygments.util import ClassNotFound
+
+from builder.markdown.highlight import split_highlights
+
+CSS_SCOPE = ".code"
+# Lab directives are not languages; show them as plain text.
+PLAIN = frozenset({"", "text", "plain", "wait", "longwait", "key", "keys", "copy", "paste",
+                   "check", "hide", "open", "tmux"})
+
+
+@cache
+def _lexer(lang: str) -> Lexer | None:
+    if lang in PLAIN:
+        return None
+    try:
+        return get_lexer_by_name(lang, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return None
+
+
+@cache
+def _css_class(ttype: _TokenType) -> str:
+    while ttype not in STANDARD_TYPES:
+        ttype = ttype.parent
+    return STANDARD_TYPES[ttype]
+
+
+def highlight(code: str, lang: str) -> str:
+    """HTML for the inside of `<code>`: escaped, colourised, backtick spans in `<mark>`."""
+    text, marks = split_highlights(code)
+    lexer = _lexer(lang.lower())
+    tokens = [("", text)] if lexer is None else [
+        (_css_class(t), v) for t, v in lexer.get_tokens(text)]
+    out: list[str] = []
+    pos = 0
+    mi = 0
+    for cls, value in tokens:
+        end = pos + len(value)
+        cut = pos
+        while cut < end:
+            while mi < len(marks) and marks[mi][1] <= cut:
+                mi += 1
+            inside = mi < len(marks) and marks[mi][0] <= cut
+            if inside:
+                nxt = min(end, marks[mi][1])
+            else:
+                nxt = min(end, marks[mi][0]) if mi < len(marks) else end
+            piece = escape(value[cut - pos : nxt - pos], quote=False)
+            if cls:
+                piece = f'<span class="{cls}">{piece}</span>'
+            out.append(f"<mark>{piece}</mark>" if inside else piece)
+            cut = nxt
+        pos = end
+    return "".join(out)
+
+
+@cache
+def pygments_css(style: str = "default") -> str:
+    return HtmlFormatter(style=style).get_style_defs(CSS_SCOPE)

@@ -1,0 +1,242 @@
+"""Deck assembly: chapters' fragments -> one self-contained HTML file.
+
+Here live the deck-specific parts: excluded classes, slide numbering and ids, the generated
+table of contents and title slides, `@@` strings, and the template with CSS and JS inlined.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from html import escape
+from importlib import resources
+
+import jinja2
+from markupsafe import Markup
+
+from builder.markdown.parser import markdown
+from builder.model import Chapter, Deck, Slide, Title
+from builder.render.code import pygments_css
+from builder.render.html import RenderedChapter
+
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+_AT_RE = re.compile(r"@@([A-Z]+)@@|@@LINK\[([^\]\n]+)\]")
+_TAG_SPLIT_RE = re.compile(r"(<[^>]*>)")
+
+
+def slugify(text: str) -> str:
+    return _SLUG_RE.sub("-", text.lower()).strip("-") or "section"
+
+
+@dataclass(slots=True)
+class Shown:
+    """One `<section>` of the deck: an increment of an authored slide, or a generated slide."""
+
+    html: str
+    classes: tuple[str, ...] = ()
+    source: str | None = None  # "path:line"
+    generated: str | None = None  # "toc" or "title"
+    notes: str = ""
+    id: str = ""
+    count: bool = True
+
+
+@dataclass(slots=True)
+class _Heading:
+    title: Title
+    part: int
+    anchor: str = ""
+
+
+@dataclass(slots=True)
+class _Plan:
+    items: list = field(default_factory=list)  # ("toc", part) | ("title", _Heading) | ("slide", ...)
+    headings: list[_Heading] = field(default_factory=list)
+
+
+class _Ids:
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def take(self, wanted: str) -> str:
+        candidate, n = wanted, 1
+        while candidate in self.used:
+            n += 1
+            candidate = f"{wanted}-{n}"
+        self.used.add(candidate)
+        return candidate
+
+
+def _shown(slide: Slide, exclude: set[str]) -> bool:
+    return not slide.hidden and not (exclude & set(slide.classes))
+
+
+def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
+             rendered: dict[tuple[str, int], RenderedChapter], lang: str = "en") -> str:
+    exclude = set(deck.exclude)
+    ids = _Ids()
+    plan = _Plan()
+    for part in deck.parts:
+        if part.number is not None:
+            plan.items.append(("toc", part.number))
+        for entry in part.entries:
+            chapter, frags = chapters[entry.key], rendered[entry.key]
+            for slide, frag in zip(chapter.slides, frags.slides, strict=True):
+                if not _shown(slide, exclude):
+                    continue
+                if part.number is not None:
+                    for title in slide.titles:
+                        heading = _Heading(title, part.number)
+                        plan.headings.append(heading)
+                        plan.items.append(("title", heading))
+                plan.items.append(("slide", slide, frag))
+
+    # Authored names first (the first slide using a name keeps it), then generated anchors.
+    named: set[int] = set()
+    for item in plan.items:
+        if item[0] == "slide" and item[1].name and item[1].name not in ids.used:
+            ids.used.add(item[1].name)
+            named.add(id(item))
+    part_numbers = [i[1] for i in plan.items if i[0] == "toc"]
+    toc_ids = {n: ids.take(f"toc-part-{n}") for n in part_numbers}
+    for heading in plan.headings:
+        heading.anchor = ids.take(f"toc-{slugify(heading.title.text)}")
+
+    toc_html = _toc_html(plan.headings, part_numbers, toc_ids)
+    shown: list[Shown] = []
+    index = {id(h): n for n, h in enumerate(plan.headings)}
+    for item in plan.items:
+        if item[0] == "toc":
+            number = item[1]
+            shown.append(Shown(html=_part_toc_html(number, plan.headings), classes=("toc",),
+                               generated="toc", id=toc_ids[number]))
+        elif item[0] == "title":
+            heading = item[1]
+            n = index[id(heading)]
+            prev = plan.headings[n - 1].anchor if n > 0 else None
+            nxt = plan.headings[n + 1].anchor if n + 1 < len(plan.headings) else None
+            shown.append(Shown(html=_title_html(heading, prev, toc_ids[heading.part], nxt),
+                               classes=("title",), generated="title", id=heading.anchor))
+        else:
+            _, slide, frag = item
+            for k, (inc, html) in enumerate(zip(slide.increments, frag.increments, strict=True)):
+                shown.append(Shown(html=html, classes=slide.classes,
+                                   source=f"{slide.path}:{inc.line}",
+                                   id=slide.name if k == 0 and id(item) in named else "",
+                                   notes=frag.notes,
+                                   count=slide.properties.get("count", "").lower() != "false"))
+
+    for number, s in enumerate(shown, 1):
+        if not s.id:
+            s.id = ids.take(f"slide-{number}")
+        s.html = _substitute(s.html, deck, toc_html)
+        if s.notes:
+            s.notes = _substitute(s.notes, deck, toc_html)
+
+    return _template().render(
+        lang=lang,
+        title=" ".join(deck.title.split()),
+        prefix=deck.strings.get("SLIDENUMBERPREFIX", ""),
+        slides=[_section(s) for s in shown],
+        css=Markup(_static("deck.css") + "\n" + pygments_css()),
+        js=Markup(_static("deck.js")),
+        source=deck.path,
+    )
+
+
+def _section(s: Shown) -> dict:
+    return {"id": s.id, "classes": " ".join(s.classes), "source": s.source,
+            "generated": s.generated, "html": Markup(s.html), "notes": Markup(s.notes),
+            "count": s.count}
+
+
+def _toc_html(headings: list[_Heading], parts: list[int], toc_ids: dict[int, str]) -> str:
+    out = ['<div class="toc">']
+    for number in parts:
+        out.append(f'<div class="toc-part"><a class="toc-part-title" href="#{toc_ids[number]}">'
+                   f"Part {number}</a><ul>")
+        for h in headings:
+            if h.part == number:
+                out.append(f'<li><a href="#{h.anchor}">{escape(h.title.text)}</a></li>')
+        out.append("</ul></div>")
+    out.append("</div>")
+    return "".join(out)
+
+
+def _part_toc_html(number: int, headings: list[_Heading]) -> str:
+    items = "".join(f'<li><a href="#{h.anchor}">{escape(h.title.text)}</a></li>'
+                    for h in headings if h.part == number)
+    return f'<h2>Part {number}</h2>\n<ul class="toc-chapters">{items}</ul>\n'
+
+
+def _title_html(heading: _Heading, prev: str | None, toc: str, nxt: str | None) -> str:
+    links = []
+    links.append(f'<a href="#{prev}" rel="prev">Previous part</a>' if prev
+                 else '<span class="disabled">Previous part</span>')
+    links.append(f'<a href="#{toc}">Back to contents</a>')
+    links.append(f'<a href="#{nxt}" rel="next">Next part</a>' if nxt
+                 else '<span class="disabled">Next part</span>')
+    return (f"<h1>{escape(heading.title.text)}</h1>\n"
+            f'<nav class="nav">{" | ".join(links)}</nav>\n')
+
+
+def _substitute(html: str, deck: Deck, toc_html: str) -> str:
+    if "@@" not in html:
+        return html
+    html = html.replace("<p>@@TOC@@</p>", toc_html).replace("@@TOC@@", toc_html)
+    if "@@" not in html:
+        return html
+    pieces = _TAG_SPLIT_RE.split(html)
+    for i, piece in enumerate(pieces):
+        if "@@" in piece:
+            in_tag = piece.startswith("<")
+            pieces[i] = _AT_RE.sub(lambda m, t=in_tag: _value(m, deck, t), piece)
+    return "".join(pieces)
+
+
+def _value(m: re.Match, deck: Deck, in_tag: bool) -> str:
+    key, link = m.group(1), m.group(2)
+    if link is not None:
+        target = link.strip()
+        url = _forge_url(deck, target)
+        if in_tag:
+            return escape(url or target)
+        label = f"<code>{escape(target)}</code>"
+        return f'<a href="{escape(url)}">{label}</a>' if url else label
+    if key == "TITLE":
+        return escape(deck.title) if in_tag else "<br/>".join(
+            escape(line) for line in deck.title.split("\n"))
+    if key not in deck.strings and key not in ("CHAT", "GITREPO", "SLIDES", "ZIP", "HTML",
+                                               "SLIDENUMBERPREFIX"):
+        return m.group(0)
+    value = deck.strings.get(key, "")
+    return escape(value) if in_tag else _inline_markdown(value)
+
+
+@cache
+def _inline_markdown(value: str) -> str:
+    return markdown().renderInline(value)
+
+
+def _forge_url(deck: Deck, target: str) -> str | None:
+    repo = deck.strings.get("GITREPO", "").strip().rstrip("/")
+    if not repo:
+        return None
+    if "://" not in repo:
+        repo = "https://" + repo
+    return f"{repo}/tree/main/{target.lstrip('/')}"
+
+
+@cache
+def _static(name: str) -> str:
+    return resources.files("builder.render").joinpath("static", name).read_text("utf-8")
+
+
+@cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("builder.render", "templates"),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True,
+    )
+    return env.get_template("deck.html.j2")

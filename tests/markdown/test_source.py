@@ -1,0 +1,37 @@
+"""@@INCLUDE: included lines keep their own file and line."""
+
+import pytest
+
+from builder.errors import CourseError
+from builder.markdown.source import load_source
+
+
+def test_include_inlines_the_file_and_keeps_origins(course):
+    course.write("k8s/app.yaml", "kind: Pod\nmetadata:\n  name: web\n")
+    src = load_source("before\n```yaml\n@@INCLUDE[k8s/app.yaml]\n```\nafter", "slides/c.md", 1,
+                      course.root)
+    assert src.lines == ["before", "```yaml", "kind: Pod", "metadata:", "  name: web", "```",
+                         "after"]
+    assert src.origins[2] == ("k8s/app.yaml", 1)
+    assert src.origins[4] == ("k8s/app.yaml", 3)
+    assert src.origins[6] == ("slides/c.md", 5)
+    assert src.includes == ["k8s/app.yaml"]
+
+
+def test_indented_include_indents_the_file(course):
+    course.write("k8s/a.yaml", "a: 1\nb: 2\n")
+    src = load_source("- item\n  @@INCLUDE[k8s/a.yaml]", "c.md", 1, course.root)
+    assert src.lines == ["- item", "  a: 1", "  b: 2"]
+
+
+def test_missing_include_names_the_chapter_line(course):
+    with pytest.raises(CourseError) as err:
+        load_source("one\ntwo\n@@INCLUDE[k8s/missing.yaml]", "slides/c.md", 1, course.root)
+    assert str(err.value) == "slides/c.md:3: @@INCLUDE file not found: k8s/missing.yaml"
+
+
+def test_include_cycle_is_an_error(course):
+    course.write("a.md", "@@INCLUDE[b.md]\n")
+    course.write("b.md", "@@INCLUDE[a.md]\n")
+    with pytest.raises(CourseError, match="includes itself"):
+        load_source("@@INCLUDE[a.md]", "c.md", 1, course.root)
