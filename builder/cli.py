@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -43,16 +44,25 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _shown(error: CourseError, repo: Path) -> str:
+    """`path:line: message` with the path relative to where the user is, for click-through."""
+    target = repo / error.path
+    if repo.resolve() != Path.cwd().resolve() and target.exists():
+        error = CourseError(os.path.relpath(target), error.line, error.message)
+    return str(error)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    repo = getattr(args, "repo", Path("."))
     try:
         return args.func(args)
     except CourseErrors as exc:
         for error in exc.errors:
-            print(error, file=sys.stderr)
+            print(_shown(error, repo), file=sys.stderr)
         return 1
     except CourseError as exc:
-        print(exc, file=sys.stderr)
+        print(_shown(exc, repo), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -39,6 +39,8 @@ def load_manifest(path: Path, repo: Path) -> Deck:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem:
+            problem = f"{exc.context}: {exc.problem}"
         raise CourseError(shown, line, f"not valid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise CourseError(shown, 1, f"not valid YAML: {exc}") from None

@@ -58,8 +58,10 @@ def highlight(code: str, lang: str) -> str:
             inside = mi < len(marks) and marks[mi][0] <= cut
             if inside:
                 nxt = min(end, marks[mi][1])
+            elif mi < len(marks):
+                nxt = min(end, marks[mi][0])
             else:
-                nxt = min(end, marks[mi][0]) if mi < len(marks) else end
+                nxt = end
             piece = escape(value[cut - pos : nxt - pos], quote=False)
             if cls:
                 piece = f'<span class="{cls}">{piece}</span>'
