@@ -15,6 +15,7 @@ from markdown_it.token import Token
 
 from builder.errors import CourseWarning
 from builder.labs.extract import extract_labs
+from builder.markdown.increments import cut_tokens
 from builder.markdown.parser import markdown
 from builder.markdown.source import SourceLines, load_source
 from builder.markdown.split import RawSlide, split_slides
@@ -66,19 +67,31 @@ def _slide(raw: RawSlide, src: SourceLines, md: MarkdownIt, layout: RawSlide | N
     slide = Slide(path=path, line=line, properties=properties, increments=[])
 
     shown = list(prefix)
-    last = len(raw.increments) - 1
+    steps: list[tuple[int, list[int]]] = []
     notes: list[int] = []
-    for n, inc in enumerate(raw.increments):
+    for inc in raw.increments:
         shown = shown + inc.visible
-        indexes = list(shown)
-        origins = [src.origins[i] for i in indexes]
-        text = "\n".join(src.lines[i] for i in indexes)
-        tokens = md.parse(text, _env(origins, autoclose=n < last))
-        slide.increments.append(Increment(line=src.where(inc.start)[1], source=text,
-                                          lines=origins, tokens=tokens))
+        steps.append((src.where(inc.start)[1], shown))
         notes.extend(inc.notes)
         if inc.notes and not slide.notes_line:
             slide.notes_line = src.where(inc.notes[0])[1]
+    # Parse the final text once; earlier increments are cuts of its tokens.
+    all_lines = steps[-1][1]
+    origins = [src.origins[i] for i in all_lines]
+    final_text = "\n".join(src.lines[i] for i in all_lines)
+    final_tokens = md.parse(final_text, _env(origins, autoclose=False))
+    for start_line, indexes in steps[:-1]:
+        text = "\n".join(src.lines[i] for i in indexes)
+        cut = cut_tokens(final_tokens, len(indexes))
+        if cut is None:
+            tokens, shared = md.parse(text, _env(origins[: len(indexes)], autoclose=True)), 0
+        else:
+            tokens, shared = cut
+        slide.increments.append(Increment(line=start_line, source=text,
+                                          lines=origins[: len(indexes)], tokens=tokens,
+                                          shared=shared))
+    slide.increments.append(Increment(line=steps[-1][0], source=final_text, lines=origins,
+                                      tokens=final_tokens))
 
     final = slide.increments[-1]
     where = _where(final.lines)

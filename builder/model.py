@@ -72,6 +72,7 @@ class Increment:
     source: str  # cumulative Markdown shown by this increment
     lines: list[tuple[str, int]]  # (path, line) of each line of `source`
     tokens: Any = None  # markdown-it tokens; dropped before crossing process boundaries
+    shared: int = 0  # leading tokens that are the final increment's own (render them once)
 
 
 @dataclass(slots=True)

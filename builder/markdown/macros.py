@@ -18,7 +18,8 @@ from markdown_it.rules_inline import StateInline
 from builder.errors import CourseError
 from builder.markdown.split import closes_fence, fence_opener
 
-MACRO_RE = re.compile(r"\.([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\[")
+MACRO_NAME = r"([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\["
+MACRO_RE = re.compile(r"\." + MACRO_NAME)
 _INTERESTING = re.compile(r"[\[\]`\\\n]")
 _BACKTICKS = re.compile(r"`+")
 
@@ -180,8 +181,26 @@ def macro_inline(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _text_rule(md: MarkdownIt):
+    """markdown-it's text rule, also stopping where a macro starts (but not at every '.')."""
+    stop = re.compile(md.inline.terminator_re.pattern + r"|\.(?=" + MACRO_NAME + ")")
+
+    def text(state: StateInline, silent: bool) -> bool:
+        pos = state.pos
+        m = stop.search(state.src, pos, state.posMax)
+        end = m.start() if m else state.posMax
+        if end == pos:
+            return False
+        if not silent:
+            state.pending += state.src[pos:end]
+        state.pos = end
+        return True
+
+    return text
+
+
 def macros_plugin(md: MarkdownIt) -> None:
     md.block.ruler.before("fence", "macro", macro_block,
                           {"alt": ["paragraph", "reference", "blockquote", "list"]})
     md.inline.ruler.before("link", "macro", macro_inline)
-    md.inline.add_terminator_char(".")
+    md.inline.ruler.at("text", _text_rule(md))

@@ -6,7 +6,7 @@ whatever token boundaries the lexer picks, so this small formatter walks the tok
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from html import escape
 
 from pygments.formatters import HtmlFormatter
@@ -40,6 +40,7 @@ def _css_class(ttype: _TokenType) -> str:
     return STANDARD_TYPES[ttype]
 
 
+@lru_cache(maxsize=4096)
 def highlight(code: str, lang: str) -> str:
     """HTML for the inside of `<code>`: escaped, colourised, backtick spans in `<mark>`."""
     text, marks = split_highlights(code)
@@ -63,7 +64,7 @@ def highlight(code: str, lang: str) -> str:
             else:
                 nxt = end
             piece = escape(value[cut - pos : nxt - pos], quote=False)
-            if cls:
+            if cls and cls != "w":  # whitespace needs no colour
                 piece = f'<span class="{cls}">{piece}</span>'
             out.append(f"<mark>{piece}</mark>" if inside else piece)
             cut = nxt

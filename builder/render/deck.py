@@ -13,7 +13,6 @@ from html import escape
 from importlib import resources
 
 import jinja2
-from markupsafe import Markup
 
 from builder.markdown.parser import markdown
 from builder.model import Chapter, Deck, Slide, Title
@@ -138,17 +137,11 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
         lang=lang,
         title=" ".join(deck.title.split()),
         prefix=deck.strings.get("SLIDENUMBERPREFIX", ""),
-        slides=[_section(s) for s in shown],
-        css=Markup(_static("deck.css") + "\n" + pygments_css()),
-        js=Markup(_static("deck.js")),
+        slides=shown,
+        css=_static("deck.css") + "\n" + pygments_css(),
+        js=_static("deck.js"),
         source=deck.path,
     )
-
-
-def _section(s: Shown) -> dict:
-    return {"id": s.id, "classes": " ".join(s.classes), "source": s.source,
-            "generated": s.generated, "html": Markup(s.html), "notes": Markup(s.notes),
-            "count": s.count}
 
 
 def _toc_html(headings: list[_Heading], parts: list[int], toc_ids: dict[int, str]) -> str:
@@ -237,6 +230,6 @@ def _static(name: str) -> str:
 def _template() -> jinja2.Template:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("builder.render", "templates"),
-        autoescape=True, trim_blocks=True, lstrip_blocks=True,
+        autoescape=False, trim_blocks=True, lstrip_blocks=True,
     )
     return env.get_template("deck.html.j2")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from html import escape
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 from builder.markdown.parser import markdown
@@ -29,7 +30,7 @@ class RenderedChapter:
     slides: list[RenderedSlide]
 
 
-def _fence(self, tokens: list[Token], idx: int, options, env) -> str:
+def _fence(tokens: list[Token], idx: int) -> str:
     tok = tokens[idx]
     info = tok.info.strip()
     lang = info.split(maxsplit=1)[0] if info else ""
@@ -38,19 +39,45 @@ def _fence(self, tokens: list[Token], idx: int, options, env) -> str:
     return f'<pre class="code"{attr}><code>{highlight(code, lang)}</code></pre>\n'
 
 
-def _renderer_md() -> MarkdownIt:
-    md = markdown()
-    if getattr(md.renderer.rules.get("fence"), "__func__", None) is not _fence:
-        md.add_render_rule("fence", _fence)
-    return md
+class _Renderer(RendererHTML):
+    """markdown-it's HTML renderer with code blocks through Pygments and backtick highlights."""
+
+    def fence(self, tokens: list[Token], idx: int, options, env) -> str:
+        return _fence(tokens, idx)
+
+
+    def pieces(self, tokens: list[Token], options, env) -> list[str]:
+        """The HTML of each token, so that increments sharing leading tokens reuse it."""
+        out = []
+        rules = self.rules
+        for i, token in enumerate(tokens):
+            if token.type == "inline":
+                out.append(self.renderInline(token.children or [], options, env))
+            elif token.type in rules:
+                out.append(rules[token.type](tokens, i, options, env))
+            else:
+                out.append(self.renderToken(tokens, i, options, env))
+        return out
+
+
+_RENDERER = _Renderer()
 
 
 def render_chapter(chapter: Chapter, md: MarkdownIt | None = None) -> RenderedChapter:
-    md = md or _renderer_md()
-    render = md.renderer.render
+    md = md or markdown()
+    render = _RENDERER.render
     slides = []
     for slide in chapter.slides:
-        incs = [render(inc.tokens, md.options, {}) for inc in slide.increments]
+        final = slide.increments[-1]
+        final_pieces = _RENDERER.pieces(final.tokens, md.options, {})
+        incs = []
+        for inc in slide.increments[:-1]:
+            if inc.shared:
+                incs.append("".join(final_pieces[: inc.shared])
+                            + render(inc.tokens[inc.shared :], md.options, {}))
+            else:
+                incs.append(render(inc.tokens, md.options, {}))
+        incs.append("".join(final_pieces))
         notes = render(slide.notes_tokens, md.options, {}) if slide.notes_tokens else ""
         slides.append(RenderedSlide(increments=incs, notes=notes))
     return RenderedChapter(slides=slides)
