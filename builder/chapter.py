@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from builder.errors import CourseWarning
-from builder.labs.extract import extract_labs
+from builder.labs.extract import extract_code, extract_labs
 from builder.markdown.increments import cut_tokens
 from builder.markdown.parser import markdown
 from builder.markdown.source import SourceLines, load_source
@@ -97,6 +97,7 @@ def _slide(raw: RawSlide, src: SourceLines, md: MarkdownIt, layout: RawSlide | N
     where = _where(final.lines)
     slide.titles = _titles(final.tokens, where)
     slide.labs = extract_labs(final.tokens, where, index)
+    slide.code = extract_code(final.tokens, where)
     slide.images = _images(final.tokens, where)
     for key in ("background-image",):
         if key in raw.properties:

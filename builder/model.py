@@ -34,6 +34,17 @@ class Step:
 
 
 @dataclass(slots=True)
+class CodeBlock:
+    """A fenced block anywhere on a slide: YAML shown to the audience is checked too."""
+
+    lang: str
+    text: str  # backtick highlights stripped
+    path: str
+    line: int  # first line of the text
+    in_lab: bool = False
+
+
+@dataclass(slots=True)
 class Lab:
     """A `.lab[` (or older `.exercise[`) block and its steps, in order."""
 
@@ -88,6 +99,7 @@ class Slide:
     labs: list[Lab] = field(default_factory=list)
     outline: list[OutlineTag] = field(default_factory=list)
     images: list[tuple[str, str, int]] = field(default_factory=list)  # (src, path, line)
+    code: list[CodeBlock] = field(default_factory=list)
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -130,6 +142,10 @@ class Chapter:
     @property
     def outline(self) -> list[OutlineTag]:
         return [t for s in self.slides for t in s.outline]
+
+    @property
+    def code(self) -> list[CodeBlock]:
+        return [c for s in self.slides for c in s.code]
 
     def strip_tokens(self) -> Chapter:
         for slide in self.slides:

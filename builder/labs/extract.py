@@ -15,7 +15,7 @@ from markdown_it.token import Token
 
 from builder.markdown.highlight import strip_highlights
 from builder.markdown.split import closes_fence, fence_opener
-from builder.model import Lab, Step
+from builder.model import CodeBlock, Lab, Step
 
 LAB_MACROS = frozenset({"lab", "exercise"})
 Where = Callable[[int], tuple[str, int]]
@@ -109,3 +109,20 @@ def _fences_in(lines: Iterable[str], first_index: int, where: Where) -> list[Ste
             steps.append(Step(method=method, data=strip_highlights(data), hidden=True,
                               path=path, line=at, info=m.group(2).strip()))
     return steps
+
+
+def extract_code(tokens: list[Token], where: Where) -> list[CodeBlock]:
+    """Every visible fenced block of a slide, noting whether it sits inside a lab."""
+    blocks: list[CodeBlock] = []
+    in_lab: list[bool] = []  # one entry per open macro: is it, or is it inside, a lab?
+    for tok in tokens:
+        if tok.type == "macro_open":
+            in_lab.append(tok.info.split(".")[0] in LAB_MACROS or bool(in_lab and in_lab[-1]))
+        elif tok.type == "macro_close" and in_lab:
+            in_lab.pop()
+        elif tok.type == "fence" and tok.map:
+            path, line = where(tok.map[0] + 1)
+            lang = tok.info.strip().split(maxsplit=1)[0] if tok.info.strip() else ""
+            blocks.append(CodeBlock(lang=lang, text=strip_highlights(tok.content.rstrip("\n")),
+                                    path=path, line=line, in_lab=bool(in_lab and in_lab[-1])))
+    return blocks

@@ -82,3 +82,11 @@ def test_nested_macros_inside_a_lab_stay_in_the_lab(course):
 def test_lab_knows_its_slide(course):
     ch = course.chapter("one\n---\ntwo\n.lab[\n```bash\nls\n```\n]")
     assert ch.labs[0].slide_index == 1 and ch.slides[1].labs == ch.labs
+
+
+def test_code_blocks_anywhere_know_if_they_are_in_a_lab(course):
+    ch = course.chapter("```yaml\nkind: Pod\n```\n\n.lab[\n.small[\n```bash\nls `-l`\n```\n]\n]\n"
+                        "\n```yaml\naffinity: {}\n```")
+    got = [(c.lang, c.text, c.line, c.in_lab) for c in ch.code]
+    assert got == [("yaml", "kind: Pod", 2, False), ("bash", "ls -l", 8, True),
+                   ("yaml", "affinity: {}", 14, False)]
