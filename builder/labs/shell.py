@@ -1,0 +1,95 @@
+"""Lab commands as real shell: the simple commands inside pipes, `$(...)`, `&&`, loops, here-docs.
+
+bashlex (a port of bash's own grammar) does the parsing; this module flattens its tree into
+the commands a checker cares about, each with its words, its line within the step, and the
+here-document it reads, if any (`kubectl apply -f - <<EOF`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import bashlex
+import bashlex.errors
+
+
+@dataclass(slots=True)
+class Command:
+    words: list[str]
+    line: int  # 0-based line of the command within the script
+    stdin: str | None = None  # here-document text fed to it
+    stdin_line: int = 0  # 0-based line where that text starts
+
+
+class ShellSyntaxError(Exception):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def commands(script: str) -> list[Command]:
+    try:
+        trees = bashlex.parse(script)
+    except (bashlex.errors.ParsingError, NotImplementedError, AttributeError, IndexError,
+            TypeError, ValueError) as exc:
+        pos = getattr(exc, "position", 0) or 0
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        raise ShellSyntaxError(message, script.count("\n", 0, pos)) from None
+    found: list[Command] = []
+    for tree in trees:
+        _walk(tree, script, found)
+    return found
+
+
+def _walk(node, script: str, out: list[Command]) -> None:
+    kind = node.kind
+    if kind == "pipeline":
+        piped: str | None = None
+        piped_line = 0
+        for part in node.parts:
+            if part.kind == "command":
+                cmd = _command(part, script, out)
+                if cmd is not None and cmd.stdin is None and piped is not None:
+                    cmd.stdin, cmd.stdin_line = piped, piped_line
+                # `cat <<EOF | kubectl apply -f -`: the here-document flows down the pipe
+                piped = cmd.stdin if cmd is not None and cmd.words[:1] == ["cat"] else None
+                piped_line = cmd.stdin_line if cmd is not None else 0
+            else:
+                _walk(part, script, out)
+        return
+    if kind == "command":
+        _command(node, script, out)
+        return
+    for attr in ("parts", "list"):
+        for child in getattr(node, attr, None) or []:
+            _walk(child, script, out)
+    for attr in ("command", "output"):
+        child = getattr(node, attr, None)
+        if child is not None and hasattr(child, "kind"):
+            _walk(child, script, out)
+
+
+def _command(node, script: str, out: list[Command]) -> Command | None:
+    words: list[str] = []
+    stdin: str | None = None
+    stdin_line = 0
+    nested = []
+    for part in node.parts:
+        if part.kind == "word":
+            words.append(part.word)
+            nested.extend(p for p in getattr(part, "parts", []) or [] if p.kind != "parameter")
+        elif part.kind == "redirect":
+            heredoc = getattr(part, "heredoc", None)
+            if heredoc is not None:
+                body = heredoc.value
+                stdin = body[: body.rfind("\n") + 1] if "\n" in body else ""
+                stdin_line = script.count("\n", 0, heredoc.pos[0])
+        # assignments (NS=x cmd) are not words of the command
+    cmd = None
+    if words:
+        cmd = Command(words=words, line=script.count("\n", 0, node.pos[0]), stdin=stdin,
+                      stdin_line=stdin_line)
+        out.append(cmd)
+    for sub in nested:  # $(...) and `...` inside words
+        _walk(sub, script, out)
+    return cmd
