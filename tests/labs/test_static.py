@@ -60,7 +60,8 @@ def test_misspelt_statefulset_field(copy, cache_home):
     edit(manifest, "serviceName:", "serviceNme:")
     result = labs("check", repo=copy, cache=cache_home)
     assert result.returncode == 1
-    lab_line = line_of(copy / "slides/k8s/consul.md", "kubectl apply -f ~/container.training/k8s/consul-1.yaml")
+    lab_line = line_of(copy / "slides/k8s/consul.md",
+                       "kubectl apply -f ~/container.training/k8s/consul-1.yaml")
     hits = [line for line in result.stdout.splitlines() if "serviceNme" in line]
     assert hits and hits[0].startswith("k8s/consul-1.yaml:")
     assert "StatefulSet consul" in hits[0] and '"serviceName"' in hits[0]
