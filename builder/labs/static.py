@@ -259,27 +259,31 @@ class Checker:
 
     def _repo_path(self, word: str) -> str | None:
         """The repository path a lab word means, or None if it is not inside the checkout."""
-        for prefix in self._prefixes:
+        for prefix, branch_follows in self._prefixes:
             if word == prefix.rstrip("/"):
                 return "."
             if word.startswith(prefix):
-                return word[len(prefix):].split("?")[0].split("#")[0] or "."
+                rest = word[len(prefix):].split("?")[0].split("#")[0]
+                if branch_follows:  # raw URLs of the forge: <prefix><branch>/<path>
+                    rest = rest.split("/", 1)[1] if "/" in rest else ""
+                return rest or "."
         return None
 
-    def _path_prefixes(self, decks: Iterable[Deck]) -> list[str]:
+    def _path_prefixes(self, decks: Iterable[Deck]) -> list[tuple[str, bool]]:
+        """(prefix, whether a branch name follows it) for every spelling of the repository."""
         home_forms = [self.settings.prefix]
         if self.settings.prefix.startswith("~/"):
             rest = self.settings.prefix[2:]
             home_forms += [f"$HOME/{rest}", f"${{HOME}}/{rest}"]
-        prefixes = [p.rstrip("/") + "/" for p in home_forms]
-        prefixes += [u.rstrip("/") + "/" for u in self.settings.raw_urls]
+        prefixes = [(p.rstrip("/") + "/", False) for p in home_forms]
+        prefixes += [(u.rstrip("/") + "/", False) for u in self.settings.raw_urls]
         for deck in decks:
             repo = deck.strings.get("GITREPO", "").strip().strip("/")
             m = re.match(r"(?:https?://)?github\.com/([^/]+/[^/]+?)(?:\.git)?$", repo)
             if m:
-                prefixes.append(f"https://raw.githubusercontent.com/{m.group(1)}/")
-                prefixes.append(f"https://github.com/{m.group(1)}/raw/")
-        return prefixes
+                prefixes.append((f"https://raw.githubusercontent.com/{m.group(1)}/", True))
+                prefixes.append((f"https://github.com/{m.group(1)}/raw/", True))
+        return list(dict.fromkeys(prefixes))
 
     # -- manifests -------------------------------------------------------------------------
 
@@ -291,10 +295,14 @@ class Checker:
                                       what="here-document")
             return
         rel = self._repo_path(value)
-        if rel is not None and value.startswith("http"):
-            rel = rel.split("/", 1)[1] if "/" in rel else rel  # drop the branch name
+        is_url = value.startswith(("http://", "https://"))
+        if (rel is not None and is_url and not any(ch in rel for ch in "*?[")
+                and not (self.repo / rel).exists()):
+            self._add(step.path, line, f"file not found: {rel} (from {value})"
+                      + _did_you_mean(self.repo, rel), lab=lab)
+            return
         if rel is None:
-            if value.startswith(("http://", "https://")):
+            if is_url:
                 self._add(step.path, line, f"remote manifest not checked: {value}", "note", lab)
             elif value not in session.written and "$" not in value:
                 self._add(step.path, line, f"manifest outside the repository not checked: {value}",

@@ -169,3 +169,57 @@ def test_list_a_single_chapter_outside_the_repo(tmp_path, cache_home):
     result = labs("list", str(chapter), repo=ROOT, cache=cache_home)
     assert result.returncode == 0
     assert f"{chapter.resolve()}:3: bash: echo hello" in result.stdout
+
+
+def test_directories_globs_and_raw_urls_of_the_repo(course, cache_home):
+    course.write("k8s/app/a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
+    course.write("k8s/app/b.yaml", "apiVersion: v1\nkind: ConfigMap\nmetdata:\n  name: b\n")
+    course.write("slides/deck.yml", "gitrepo: github.com/org/course\ncontent:\n- ch.md\n")
+    course.write("slides/ch.md", """\
+        .lab[
+        ```bash
+        kubectl apply -f ~/container.training/k8s/app/
+        kubectl apply -f ~/container.training/k8s/app/*.yaml
+        kubectl apply -f https://raw.githubusercontent.com/org/course/main/k8s/app/a.yaml
+        kubectl apply -f https://raw.githubusercontent.com/org/course/main/k8s/app/c.yaml
+        ```
+        ]
+        """)
+    result = labs("check", repo=course.root, cache=cache_home)
+    out = result.stdout
+    assert 'k8s/app/b.yaml:3: document 1 (ConfigMap): metdata: unknown field "metdata"' in out
+    assert sum("metdata" in line for line in out.splitlines()) == 1  # once, however many uses
+    assert ("slides/ch.md:6: file not found: k8s/app/c.yaml (from https://raw.githubusercontent.com"
+            "/org/course/main/k8s/app/c.yaml)") in out
+
+
+def test_here_document_manifest_is_validated(course, cache_home):
+    course.write("slides/deck.yml", "content:\n- ch.md\n")
+    course.write("slides/ch.md", """\
+        .lab[
+        ```bash
+        kubectl apply -f- <<EOF
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web
+        spec:
+          containers:
+          - name: web
+            imagee: nginx
+        EOF
+        ```
+        ]
+        """)
+    result = labs("check", repo=course.root, cache=cache_home)
+    assert result.returncode == 1
+    assert ("slides/ch.md:11: document 1 (Pod web): spec.containers[0].imagee: unknown field"
+            in result.stdout)
+
+
+def test_unclosed_fence_fails_the_check(course, cache_home):
+    course.write("slides/deck.yml", "content:\n- ch.md\n")
+    course.write("slides/ch.md", ".lab[\n```bash\nls\n]\n---\nnext\n")
+    result = labs("check", repo=course.root, cache=cache_home)
+    assert result.returncode == 1
+    assert result.stderr.startswith("slides/ch.md:2: code fence is never closed")
