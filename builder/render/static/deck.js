@@ -16,6 +16,11 @@
     var hash = decodeURIComponent(location.hash.replace(/^#/, ""));
     if (!hash) return 0;
     if (/^\d+$/.test(hash)) return Math.min(Math.max(parseInt(hash, 10) - 1, 0), slides.length - 1);
+    if (hash.indexOf("src:") === 0) {  // #src:path:line, as lab reports link to slides
+      var source = hash.slice(4);
+      var at = slides.findIndex(function (s) { return s.getAttribute("data-source") === source; });
+      return at >= 0 ? at : 0;
+    }
     var el = document.getElementById(hash);
     var i = el ? slides.indexOf(el.closest("section.slide")) : -1;
     return i >= 0 ? i : 0;

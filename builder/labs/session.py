@@ -1,0 +1,296 @@
+"""A chapter's labs replayed in one real bash session on a pseudo-terminal, as a trainee types them.
+
+Completion and exit status come from a marker that bash itself prints before every prompt
+(PROMPT_COMMAND), made of two halves typed apart so that it can never be matched in a command's
+own text: nothing depends on what the prompt looks like or on a command's output format.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pexpect
+
+from builder.model import Step
+
+ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\r")
+WAIT_SECONDS = 60.0
+LONGWAIT_SECONDS = 600.0
+STEP_SECONDS = 300.0
+GRACE_SECONDS = 3.0  # between SIGINT, SIGTERM and SIGKILL
+
+# tmux key names -> what the terminal sends
+_KEYS = {
+    "Enter": "\r", "Escape": "\x1b", "Space": " ", "Tab": "\t", "BTab": "\x1b[Z",
+    "BSpace": "\x7f", "Up": "\x1b[A", "Down": "\x1b[B", "Right": "\x1b[C", "Left": "\x1b[D",
+    "Home": "\x1b[H", "End": "\x1b[F", "PageUp": "\x1b[5~", "PgUp": "\x1b[5~", "PPage": "\x1b[5~",
+    "PageDown": "\x1b[6~", "PgDn": "\x1b[6~", "NPage": "\x1b[6~", "IC": "\x1b[2~",
+    "Insert": "\x1b[2~", "DC": "\x1b[3~", "Delete": "\x1b[3~",
+    "F1": "\x1bOP", "F2": "\x1bOQ", "F3": "\x1bOR", "F4": "\x1bOS", "F5": "\x1b[15~",
+    "F6": "\x1b[17~", "F7": "\x1b[18~", "F8": "\x1b[19~", "F9": "\x1b[20~", "F10": "\x1b[21~",
+    "F11": "\x1b[23~", "F12": "\x1b[24~",
+}
+
+
+def key_bytes(name: str) -> str:
+    """`^C`, `C-c`, `M-x`, `Enter`, `Escape`, ... as the characters a terminal would send."""
+    name = name.strip()
+    if name in _KEYS:
+        return _KEYS[name]
+    if len(name) == 2 and name[0] == "^":
+        return chr(ord(name[1].upper()) & 0x1F) if name[1] != "?" else "\x7f"
+    if len(name) == 3 and name[:2] == "C-":
+        return chr(ord(name[2].upper()) & 0x1F)
+    if len(name) >= 3 and name[:2] == "M-":
+        return "\x1b" + key_bytes(name[2:])
+    if len(name) == 1:
+        return name
+    raise ValueError(f"unknown key name {name!r}")
+
+
+@dataclass(slots=True)
+class StepResult:
+    step: Step
+    status: str  # "passed", "failed", "skipped" or "not run"
+    seconds: float = 0.0
+    output: str = ""
+    message: str = ""
+    exit_code: int | None = None
+
+
+@dataclass(slots=True)
+class Timeouts:
+    step: float = STEP_SECONDS
+    wait: float = WAIT_SECONDS
+    longwait: float = LONGWAIT_SECONDS
+
+
+@dataclass
+class BashSession:
+    """One interactive bash; `run` plays steps with FORMAT.md section 4's semantics."""
+
+    cwd: Path
+    env: dict[str, str]
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    transcript: str = ""  # everything the terminal showed, escape sequences removed
+    _child: pexpect.spawn | None = None
+    _token: str = ""
+    _pending: bool = False  # a command was typed and its marker has not come back yet
+    _since: int = 0  # where the running command's output starts in the transcript
+    _last_status: int | None = None
+    _clipboard: str | None = None
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._token = secrets.token_hex(6)
+        self._child = pexpect.spawn(
+            "/bin/bash", ["--norc", "--noprofile", "--noediting", "-i"], cwd=str(self.cwd),
+            env=self.env, encoding="utf-8", codec_errors="replace", echo=False,
+            dimensions=(50, 200), timeout=None)
+        # The marker's halves are typed apart: only bash's printf joins them.
+        setup = (f"stty -echo 2>/dev/null; PS1=''; PS2=''; unset HISTFILE; "
+                 f"PROMPT_COMMAND='printf \"\\n%s%s:%s\\n\" __CK_ {self._token} $?'\n")
+        self._child.send(setup)
+        self._pending = True
+        if self._await_marker(20.0) is None:
+            raise RuntimeError(f"bash did not start: {self.transcript[-500:]!r}")
+
+    def close(self) -> None:
+        child = self._child
+        if child is None:
+            return
+        if child.isalive():
+            self._interrupt_foreground(marker_wait=1.0)
+            try:
+                child.sendline("exit")
+                child.expect(pexpect.EOF, timeout=3)
+            except (pexpect.TIMEOUT, pexpect.EOF, OSError):
+                pass
+        child.close(force=True)
+        self._child = None
+
+    def __enter__(self) -> BashSession:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- steps -----------------------------------------------------------------------------
+
+    def run(self, step: Step, next_step: Step | None) -> StepResult:
+        started = time.monotonic()
+        begin = len(self.transcript)
+        try:
+            result = self._dispatch(step, next_step)
+        except pexpect.EOF:
+            result = StepResult(step, "failed", message="the shell session ended unexpectedly")
+        result.seconds = time.monotonic() - started
+        result.output = re.sub(rf"\n?__CK_{self._token}:\d+\n", "\n",
+                               self.transcript[begin:]).strip("\n")
+        return result
+
+    def _dispatch(self, step: Step, next_step: Step | None) -> StepResult:
+        method = step.method
+        if method in ("bash", "hide"):
+            return self._command(step, keep_running=next_step is not None
+                                 and next_step.method in ("wait", "longwait"))
+        if method in ("wait", "longwait"):
+            limit = self.timeouts.wait if method == "wait" else self.timeouts.longwait
+            if self._read_until(lambda: step.data in self.transcript[self._since:], limit):
+                return StepResult(step, "passed")
+            return StepResult(step, "failed", message=f"{step.data!r} did not show within "
+                              f"{limit:g} s")
+        if method in ("key", "keys"):
+            text = key_bytes(step.data) if method == "key" else step.data
+            if not self._pending and text.endswith(("\r", "\n")):
+                # typed at the prompt and entered: a command now runs, its marker will follow
+                self._pending, self._since = True, len(self.transcript)
+            self._send(text)
+            self._read_until(lambda: False, 0.3)  # let the terminal answer
+            return StepResult(step, "passed")
+        if method == "copy":
+            return self._copy(step)
+        if method == "paste":
+            if self._clipboard is None:
+                return StepResult(step, "failed", message="paste with nothing copied")
+            self._send(self._clipboard)
+            return StepResult(step, "passed")
+        if method == "check":
+            status = self._finish(self.timeouts.step)
+            if status is None:
+                return StepResult(step, "failed", message="the last command is still running")
+            if status != 0:
+                return StepResult(step, "failed", exit_code=status,
+                                  message=f"the last command exited with status {status}")
+            return StepResult(step, "passed", exit_code=status)
+        if method == "open":
+            return StepResult(step, "skipped", message=f"a trainee would open {step.data} in a browser")
+        if method == "tmux":
+            return StepResult(step, "skipped", message="terminal multiplexer actions are not replayed")
+        return StepResult(step, "skipped", message=f"{method} blocks are shown, not run")
+
+    def _command(self, step: Step, keep_running: bool) -> StepResult:
+        previous = self._finish(self.timeouts.step)
+        if previous is None:
+            return StepResult(step, "failed", message="the previous command is still running "
+                              f"after {self.timeouts.step:g} s")
+        self._since = len(self.transcript)
+        text = step.data if step.data.endswith("\n") else step.data + "\n"
+        # One group, one marker: several lines, here-documents and exports all stay in this shell.
+        self._send("{\n" + text + "}\n")
+        self._pending = True
+        if keep_running:
+            return StepResult(step, "passed")
+        status = self._await_marker(self.timeouts.step)
+        if status is None:
+            self._interrupt_foreground(marker_wait=GRACE_SECONDS)
+            return StepResult(step, "failed", message=f"timed out after {self.timeouts.step:g} s: "
+                              "stopped with SIGINT, SIGTERM, SIGKILL")
+        if status != 0:
+            return StepResult(step, "failed", exit_code=status,
+                              message=f"exited with status {status}")
+        return StepResult(step, "passed", exit_code=0)
+
+    def _copy(self, step: Step) -> StepResult:
+        try:
+            pattern = re.compile(step.data)
+        except re.error as exc:
+            return StepResult(step, "failed", message=f"invalid regular expression: {exc}")
+        visible = "\n".join(self.transcript.split("\n")[-200:])
+        matches = list(pattern.finditer(visible))
+        if not matches:
+            return StepResult(step, "failed", message=f"copy: {step.data!r} matches nothing "
+                              "in the output")
+        last = matches[-1]
+        self._clipboard = last.group(1) if pattern.groups else last.group(0)
+        return StepResult(step, "passed", message=f"copied {self._clipboard!r}")
+
+    # -- terminal plumbing -----------------------------------------------------------------
+
+    def _send(self, text: str) -> None:
+        assert self._child is not None
+        self._child.send(text)
+
+    def _finish(self, limit: float) -> int | None:
+        """Wait for the running command (if any) to give the prompt back; its exit status."""
+        if not self._pending:
+            return self._last_status if self._last_status is not None else 0
+        return self._await_marker(limit)
+
+    def _await_marker(self, limit: float) -> int | None:
+        pattern = re.compile(rf"__CK_{self._token}:(\d+)\n")
+        found: list[re.Match[str]] = []
+
+        def seen() -> bool:
+            m = pattern.search(self.transcript, self._since)
+            if m:
+                found.append(m)
+            return m is not None
+
+        if not self._read_until(seen, limit):
+            return None
+        m = found[-1]
+        self._pending = False
+        self._since = m.end()
+        self._last_status = int(m.group(1))
+        return self._last_status
+
+    def _read_until(self, done: Callable[[], bool], limit: float) -> bool:
+        assert self._child is not None
+        deadline = time.monotonic() + limit
+        while True:
+            if done():
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            try:
+                chunk = self._child.read_nonblocking(65536, timeout=min(left, 0.2))
+            except pexpect.TIMEOUT:
+                continue
+            self.transcript += ANSI_RE.sub("", chunk)
+
+    def _interrupt_foreground(self, marker_wait: float) -> None:
+        """Stop whatever runs in the foreground, children included: SIGINT, then SIGTERM, then
+        SIGKILL to the terminal's foreground process group, until nothing is left in it."""
+        child = self._child
+        if child is None or not self._pending:
+            return
+        try:
+            group = os.tcgetpgrp(child.child_fd)
+        except OSError:
+            return
+        if group == child.pid:  # bash itself is in the foreground (a builtin, a loop)
+            child.sendintr()
+            self._await_marker(marker_wait)
+            return
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+            if not _group_alive(group):
+                break
+            try:
+                os.killpg(group, sig)
+            except ProcessLookupError:
+                break
+            deadline = time.monotonic() + marker_wait
+            while _group_alive(group) and time.monotonic() < deadline:
+                self._read_until(lambda: False, 0.1)
+        self._await_marker(marker_wait)
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,53 @@
+"""The CI workflow that replays labs on kind: linted here, since it only runs on GitHub."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOW = ROOT / ".github" / "workflows" / "labs.yml"
+BIN = Path(sys.executable).parent
+
+
+def actionlint(path: Path) -> subprocess.CompletedProcess[str]:
+    exe = shutil.which("actionlint", path=str(BIN)) or "actionlint"
+    return subprocess.run([exe, str(path)], capture_output=True, text=True)
+
+
+def test_workflow_passes_actionlint():
+    result = actionlint(WORKFLOW)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path):
+    broken = tmp_path / ".github" / "workflows" / "labs.yml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(WORKFLOW.read_text().replace("needs: check", "needs: chek"))
+    result = actionlint(broken)
+    assert result.returncode == 1
+    assert "chek" in result.stdout
+
+
+def test_kind_job_replays_the_labs_on_the_shipped_node_config():
+    flow = yaml.safe_load(WORKFLOW.read_text())
+    kind = flow["jobs"]["kind"]
+    steps = {s.get("uses", s.get("name")): s for s in kind["steps"]}
+    create = steps["helm/kind-action@v1"]["with"]
+    config = yaml.safe_load((ROOT / create["config"]).read_text())
+    assert [n["role"] for n in config["nodes"]] == ["control-plane", "worker", "worker", "worker"]
+    runs = "\n".join(s.get("run", "") for s in kind["steps"])
+    assert f"make labs-kind KIND_CLUSTER={create['cluster_name']}" in runs
+    assert "stern" in runs
+    assert any(s.get("if") == "failure()" and "kind export logs" in s.get("run", "")
+               for s in kind["steps"])
+    uploads = [s for s in kind["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
+    assert "dist/labs-kind.xml" in uploads[0]["with"]["path"]
+    assert "dist/labs-kind.html" in uploads[0]["with"]["path"]
+    assert kind["strategy"]["matrix"]["shard"]
+    check_runs = [s.get("run") for s in flow["jobs"]["check"]["steps"]]
+    assert "make test" in check_runs and "make labs" in check_runs
