@@ -169,7 +169,7 @@ def _labs_run(args: argparse.Namespace) -> int:
     try:
         target.check()
         if not args.skip_preflight:
-            rp.preflight(chapters)
+            rp.preflight(chapters, path=target.env()["PATH"])
         target.open()
         report = rp.replay(chapters, target, timeouts, rp.progress_printer())
     finally:

@@ -7,6 +7,7 @@ does not exist, with `current` it holds only the named context, with `kind` only
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -18,9 +19,17 @@ from importlib import resources
 from pathlib import Path
 
 from builder.errors import CourseError
+from builder.labs.kubectl import find_kubectl
 
 NODE_READY_SECONDS = 300
 KIND_CONFIG = "kind-cluster.yaml"  # one control plane and three workers (consul-2 needs three)
+
+
+def _kubectl() -> str:
+    try:
+        return find_kubectl()
+    except CourseError:
+        return "kubectl"
 
 
 def kind_config() -> Path:
@@ -28,12 +37,24 @@ def kind_config() -> Path:
     return Path(str(resources.files("builder.labs").joinpath(KIND_CONFIG)))
 
 
+def lab_path() -> str:
+    """PATH for the labs: the user's, plus the folder of the kubectl coursekit uses (the
+    pinned wheel's, when none is installed system-wide)."""
+    path = os.environ.get("PATH", os.defpath)
+    if shutil.which("kubectl", path=path) is None:
+        with contextlib.suppress(CourseError):
+            path = f"{Path(find_kubectl()).parent}{os.pathsep}{path}"
+    return path
+
+
 def _run(args: list[str], env: dict[str, str] | None = None, timeout: float = 600,
          check: bool = True) -> subprocess.CompletedProcess[str]:
+    if args[0] == "kubectl":
+        args = [_kubectl(), *args[1:]]
     try:
         result = subprocess.run(args, env=env, text=True, capture_output=True, timeout=timeout)
     except FileNotFoundError:
-        raise CourseError("--cluster", None, f"{args[0]} is not installed") from None
+        raise CourseError("--cluster", None, f"{Path(args[0]).name} is not installed") from None
     except subprocess.TimeoutExpired:
         raise CourseError("--cluster", None, f"`{' '.join(args)}` took more than {timeout:g} s") from None
     if check and result.returncode != 0:
@@ -130,7 +151,7 @@ class Target:
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("KUBE")}
         env.update(HOME=str(self.home), KUBECONFIG=str(self.kubeconfig), TERM="xterm-256color",
-                   LANG=env.get("LANG", "C.UTF-8"))
+                   LANG=env.get("LANG", "C.UTF-8"), PATH=lab_path())
         return env
 
     def enter(self, chapter_path: str, index: int) -> str | None:
