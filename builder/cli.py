@@ -28,6 +28,15 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("manifests", nargs="*", type=Path, metavar="MANIFEST")
     b.set_defaults(func=_build)
 
+    sv = sub.add_parser("serve", help="build, serve on loopback, rebuild on save, refresh pages")
+    sv.add_argument("--repo", type=Path, default=Path("."))
+    sv.add_argument("--out", type=Path, default=None, help="build folder (default: REPO/dist)")
+    sv.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--lang", type=_langs, default=("en",))
+    sv.add_argument("manifests", nargs="*", type=Path, metavar="MANIFEST")
+    sv.set_defaults(func=_serve)
+
     labs = sub.add_parser("labs", help="list and check the labs").add_subparsers(
         dest="labs_command", required=True)
     ls = labs.add_parser("list", help="every lab step with its file and line")
@@ -80,6 +89,21 @@ def _build(args: argparse.Namespace) -> int:
             print(f"{o.path} ({o.slides} slides)")
         print(f"built {len(report.outputs)} deck(s) from {report.chapters} chapter(s) "
               f"in {report.seconds:.2f} s")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from builder.serve.app import Serve
+
+    repo = args.repo.resolve()
+    manifests = [m if m.is_absolute() or m.exists() else repo / m for m in args.manifests]
+    try:
+        app = Serve(repo, (args.out or repo / "dist"), args.host, args.port, args.lang,
+                    manifests or None)
+    except OSError as exc:
+        raise CourseError("--port", None, f"cannot listen on {args.host}:{args.port}: "
+                          f"{exc.strerror or exc}") from None
+    app.serve_forever()
     return 0
 
 

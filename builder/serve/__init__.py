@@ -1,0 +1,1 @@
+"""`coursekit serve`: build, watch, rebuild what changed, and tell open decks to refresh."""

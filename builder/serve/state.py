@@ -1,0 +1,208 @@
+"""What the dev server keeps between rebuilds: every deck, chapter and rendered fragment, and
+which file feeds which chapter and deck, so that a save rebuilds only what it touches.
+
+A chapter save re-parses and re-renders that chapter alone, then reassembles the decks (and
+languages) that use it; a manifest save reloads that deck; a template or stylesheet save
+rebuilds everything. The last good output stays on disk whenever a rebuild fails.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from builder.build import (
+    _Job,
+    _no_cyclic_gc,
+    compile_chapter,
+    compile_chapters,
+    find_manifests,
+    load_decks,
+)
+from builder.errors import CourseError, CourseErrors
+from builder.files import copy_atomic, write_atomic
+from builder.manifest import load_manifest, relpath
+from builder.model import Chapter, Deck, Entry
+from builder.render import deck as deck_render
+from builder.render.html import RenderedChapter
+
+PACKAGE = Path(__file__).resolve().parent.parent
+TEMPLATE_DIRS = (PACKAGE / "render" / "templates", PACKAGE / "render" / "static")
+
+
+@dataclass(slots=True)
+class Outcome:
+    """One rebuild, as the terminal line and the pages' event describe it."""
+
+    decks: list[str] = field(default_factory=list)  # URL paths: /en/kube-consul.html
+    chapters: list[str] = field(default_factory=list)
+    errors: list[CourseError] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class Workspace:
+    def __init__(self, repo: Path, out: Path, langs: tuple[str, ...] = ("en",),
+                 manifests: list[Path] | None = None) -> None:
+        self.repo = repo.resolve()
+        self.out = out.resolve()
+        self.langs = langs
+        self.only = [m.resolve() for m in manifests] if manifests else None
+        self.decks: dict[str, Deck] = {}  # manifest path (repo-relative) -> deck
+        self.chapters: dict[tuple[str, int], Chapter] = {}
+        self.rendered: dict[tuple[str, int], dict[str, RenderedChapter]] = {}
+        self.errors: list[CourseError] = []  # what is wrong right now (empty when all is well)
+        # Work a failed rebuild left undone: retried by the next one, whatever it was about.
+        self._dirty_manifests: set[str] = set()
+        self._dirty_chapters: set[tuple[str, int]] = set()
+        self._unwritten: set[str] = set()
+        self._everything = True
+        self.parallel = False  # may fork worker processes (only while no other thread runs)
+
+    # -- what depends on what ----------------------------------------------------------------
+
+    def _manifests(self) -> list[Path]:
+        return self.only or find_manifests(self.repo)
+
+    def _uses(self, deck: Deck) -> set[tuple[str, int]]:
+        return {e.key for e in deck.entries}
+
+    def sources(self) -> set[str]:
+        """Every repo-relative file the decks read: what the watcher must care about."""
+        files = set(self.decks)
+        for chapter in self.chapters.values():
+            files.add(chapter.path)
+            files.update(chapter.includes)
+            for slide in chapter.slides:
+                for src, _, _ in slide.images:
+                    files.add(f"slides/{src}")
+        return files
+
+    # -- rebuilds ----------------------------------------------------------------------------
+
+    def full(self) -> Outcome:
+        deck_render._template.cache_clear()
+        deck_render._static.cache_clear()
+        self.chapters.clear()
+        self.rendered.clear()
+        return self._rebuild(manifests=None, files=set(), everything=True)
+
+    def changed(self, paths: set[Path]) -> Outcome:
+        """Rebuild what `paths` (absolute, as the watcher saw them) feed; nothing else."""
+        rel = {relpath(p, self.repo) for p in paths}
+        if any(_under(p, d) for p in paths for d in TEMPLATE_DIRS):
+            return self.full()
+        manifests = {r for r in rel if r.startswith("slides/") and r.count("/") == 1
+                     and r.endswith((".yml", ".yaml"))}
+        return self._rebuild(manifests=manifests, files=rel - manifests, everything=False)
+
+    def _rebuild(self, manifests: set[str] | None, files: set[str], everything: bool) -> Outcome:
+        started = time.perf_counter()
+        outcome = Outcome()
+        self._everything |= everything
+        self._dirty_manifests |= manifests or set()
+        self._dirty_chapters |= {key for key, ch in self.chapters.items()
+                                 if ch.path in files or files & set(ch.includes)}
+        with _no_cyclic_gc():
+            try:
+                self._unwritten |= self._reload_decks()
+                wanted = {e.key: e for d in self.decks.values() for e in d.entries}
+                for key in list(self.chapters):
+                    if key not in wanted:  # no deck lists it any more
+                        self.chapters.pop(key)
+                        self.rendered.pop(key, None)
+                self._dirty_chapters |= {k for k in wanted if k not in self.chapters}
+                if self.parallel and len(self._dirty_chapters) > 1:
+                    # the first build, before any thread runs: safe to fork workers
+                    entries = [wanted[k] for k in self._dirty_chapters if k in wanted]
+                    chapters, rendered = compile_chapters(self.repo, entries, self.langs)
+                    for key, chapter in chapters.items():
+                        self.chapters[key] = chapter
+                        self.rendered[key] = {lang: rendered[lang][key] for lang in self.langs}
+                    self._dirty_chapters -= set(chapters)
+                    self._unwritten |= set(self.decks)
+                for key in sorted(self._dirty_chapters & set(wanted)):
+                    self._compile(wanted[key])
+                    outcome.chapters.append(key[0])
+                    self._dirty_chapters.discard(key)
+                    self._unwritten |= {p for p, d in self.decks.items() if key in self._uses(d)}
+                self._dirty_chapters.clear()
+                decks = [self.decks[p] for p in sorted(self._unwritten) if p in self.decks]
+                self._write(decks, outcome)
+                self._copy_images(decks, files, self._everything)
+                self._unwritten.clear()
+                self._everything = False
+                self.errors = []
+            except CourseErrors as exc:
+                self.errors = list(exc.errors)
+            except CourseError as exc:
+                self.errors = [exc]
+        outcome.errors = list(self.errors)
+        outcome.seconds = time.perf_counter() - started
+        return outcome
+
+    def _reload_decks(self) -> set[str]:
+        if self._everything or not self.decks:
+            decks = load_decks(self.repo, self._manifests())
+            self.decks = {d.path: d for d in decks}
+            self._dirty_manifests.clear()
+            return set(self.decks)
+        touched = set()
+        for path in sorted(self._dirty_manifests):
+            file = self.repo / path
+            if self.only is not None and file.resolve() not in self.only:
+                self._dirty_manifests.discard(path)
+                continue
+            if file.exists():
+                self.decks[path] = load_manifest(file, self.repo)
+            else:
+                self.decks.pop(path, None)
+            self._dirty_manifests.discard(path)
+            touched.add(path)
+        return touched
+
+    def _compile(self, entry: Entry) -> None:
+        line = entry.inline_line if entry.inline is not None else 1
+        chapter, rendered = compile_chapter(self.repo, _Job(entry.path, line, entry.inline),
+                                            self.langs)
+        self.chapters[entry.key] = chapter
+        self.rendered[entry.key] = rendered
+
+    def _write(self, decks: list[Deck], outcome: Outcome) -> None:
+        pending = []
+        for deck in decks:
+            for lang in self.langs:
+                rendered = {k: v[lang] for k, v in self.rendered.items()}
+                html = deck_render.assemble(deck, self.chapters, rendered, lang)
+                pending.append((self.out / lang / f"{deck.stem}.html", html, f"/{lang}/{deck.stem}.html"))
+        for path, html, url in pending:  # all assembled: only now does the build folder change
+            write_atomic(path, html)
+            outcome.decks.append(url)
+
+    def _copy_images(self, decks: list[Deck], files: set[str], everything: bool) -> None:
+        from builder.build import _local_image
+
+        for deck in decks:
+            for entry in deck.entries:
+                for slide in self.chapters[entry.key].slides:
+                    for src, _, _ in slide.images:
+                        rel = _local_image(src)
+                        if rel is None or not (everything or f"slides/{rel}" in files
+                                                or entry.path in files):
+                            continue
+                        source = self.repo / "slides" / rel
+                        if source.is_file():
+                            for lang in self.langs:
+                                copy_atomic(source, self.out / lang / rel)
+
+
+def _under(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder)
+    except ValueError:
+        return False
+    return True

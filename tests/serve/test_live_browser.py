@@ -1,0 +1,50 @@
+"""A trainer's view of `coursekit serve`: real Chromium on the dev server, real file edits."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import CHAPTER_A, write
+
+
+def counter(page) -> str:
+    return page.text_content(".counter")
+
+
+def test_page_stays_on_its_slide_and_step_across_rebuilds(browser, site, course):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    base = f"http://127.0.0.1:{site.server.server_address[1]}"
+    page.goto(base + "/en/both.html")
+    while "the text to edit" not in page.inner_text("section.slide.current"):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # the `--` step after it
+    here = counter(page)
+    assert "a step" in page.inner_text("section.slide.current")
+    page.wait_for_function("() => window.EventSource && performance.now() > 300")
+
+    # Add a slide before this one: the page must follow its slide, not its number.
+    with page.expect_navigation():
+        write(course.root / "slides/a.md", CHAPTER_A.replace("original", "edited live").replace(
+            "---\n", "---\n\n## Inserted\n\n---\n", 1))
+    page.wait_for_selector("section.slide.current")
+    assert "edited live" in page.inner_text("section.slide.current")
+    assert "a step" in page.inner_text("section.slide.current")
+    n, total = map(int, re.search(r"(\d+)/(\d+)", counter(page)).groups())
+    old_n, old_total = map(int, re.search(r"(\d+)/(\d+)", here).groups())
+    assert (n, total) == (old_n + 1, old_total + 1)
+
+    # Break the chapter: the error shows over the page, with its line; the deck stays.
+    write(course.root / "slides/a.md", CHAPTER_A + "\n.lab[\n- never closed\n")
+    overlay = page.wait_for_selector("#coursekit-overlay", timeout=10000)
+    assert "slides/a.md:13: macro .lab[ is never closed" in overlay.inner_text()
+    assert "a step" in page.inner_text("section.slide.current")
+
+    # Fix it: the overlay goes.
+    with page.expect_navigation():
+        write(course.root / "slides/a.md", CHAPTER_A)
+    page.wait_for_selector("section.slide.current")
+    assert page.query_selector("#coursekit-overlay") is None
+    assert errors == []
+    page.close()
