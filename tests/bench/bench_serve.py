@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.bench.synth import _slide  # noqa: E402
-from tests.serve.conftest import Events  # noqa: E402
+from tests.serve.livesite import Events  # noqa: E402
 
 WORK = Path(__file__).resolve().parents[2] / "bench-out" / "serve"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import CHAPTER_A, write
+from livesite import CHAPTER_A, write
 
 
 def counter(page) -> str:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from conftest import CHAPTER_A, get, write
+from livesite import CHAPTER_A, Events, get, write
 
 from builder.serve.state import TEMPLATE_DIRS
 
@@ -63,8 +63,6 @@ def test_broken_chapter_shows_its_line_keeps_the_last_good_deck_then_recovers(si
     assert "never closed" in data["errors"][0]["message"]
     assert get(site, "/en/both.html")[1] == good
     # a page opened now learns about the error as soon as it connects
-    from conftest import Events
-
     late = Events(site.server.server_address[1])
     assert late.next()[0] == "builderror"
     late.close()
