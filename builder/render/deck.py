@@ -6,6 +6,7 @@ table of contents and title slides, `@@` strings, and the template with CSS and 
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -18,6 +19,7 @@ from builder.markdown.parser import markdown
 from builder.model import Chapter, Deck, Slide, Title
 from builder.render.code import pygments_css
 from builder.render.html import RenderedChapter
+from builder.render.ui import css_string, ui_strings
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 _AT_RE = re.compile(r"@@([A-Z]+)@@|@@LINK\[([^\]\n]+)\]")
@@ -102,20 +104,22 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
     for heading in plan.headings:
         heading.anchor = ids.take(f"toc-{slugify(heading.title.text)}")
 
-    toc_html = _toc_html(plan.headings, part_numbers, toc_ids)
+    ui = ui_strings(lang)
+    gen = _generated()
+    toc_html = str(gen.toc(part_numbers, plan.headings, toc_ids, ui))
     shown: list[Shown] = []
     index = {id(h): n for n, h in enumerate(plan.headings)}
     for item in plan.items:
         if item[0] == "toc":
             number = item[1]
-            shown.append(Shown(html=_part_toc_html(number, plan.headings), classes=("toc",),
+            shown.append(Shown(html=str(gen.part_toc(number, plan.headings, ui)), classes=("toc",),
                                generated="toc", id=toc_ids[number]))
         elif item[0] == "title":
             heading = item[1]
             n = index[id(heading)]
             prev = plan.headings[n - 1].anchor if n > 0 else None
             nxt = plan.headings[n + 1].anchor if n + 1 < len(plan.headings) else None
-            shown.append(Shown(html=_title_html(heading, prev, toc_ids[heading.part], nxt),
+            shown.append(Shown(html=str(gen.title_slide(heading, prev, toc_ids[heading.part], nxt, ui)),
                                classes=("title",), generated="title", id=heading.anchor))
         else:
             _, slide, frag = item
@@ -135,6 +139,11 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
 
     return _template().render(
         lang=lang,
+        ui=ui,
+        ui_json=json.dumps(ui, ensure_ascii=False).replace("</", "<\\/"),
+        css_vars={"--ck-lab": css_string(ui["lab"]),
+                  "--ck-extra-details": css_string(ui["extra_details"])},
+        edit_base=_edit_base(deck),
         title=" ".join(deck.title.split()),
         prefix=deck.strings.get("SLIDENUMBERPREFIX", ""),
         slides=shown,
@@ -142,36 +151,6 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
         js=_static("deck.js"),
         source=deck.path,
     )
-
-
-def _toc_html(headings: list[_Heading], parts: list[int], toc_ids: dict[int, str]) -> str:
-    out = ['<div class="toc">']
-    for number in parts:
-        out.append(f'<div class="toc-part"><a class="toc-part-title" href="#{toc_ids[number]}">'
-                   f"Part {number}</a><ul>")
-        for h in headings:
-            if h.part == number:
-                out.append(f'<li><a href="#{h.anchor}">{escape(h.title.text)}</a></li>')
-        out.append("</ul></div>")
-    out.append("</div>")
-    return "".join(out)
-
-
-def _part_toc_html(number: int, headings: list[_Heading]) -> str:
-    items = "".join(f'<li><a href="#{h.anchor}">{escape(h.title.text)}</a></li>'
-                    for h in headings if h.part == number)
-    return f'<h2>Part {number}</h2>\n<ul class="toc-chapters">{items}</ul>\n'
-
-
-def _title_html(heading: _Heading, prev: str | None, toc: str, nxt: str | None) -> str:
-    links = []
-    links.append(f'<a href="#{prev}" rel="prev">Previous part</a>' if prev
-                 else '<span class="disabled">Previous part</span>')
-    links.append(f'<a href="#{toc}">Back to contents</a>')
-    links.append(f'<a href="#{nxt}" rel="next">Next part</a>' if nxt
-                 else '<span class="disabled">Next part</span>')
-    return (f"<h1>{escape(heading.title.text)}</h1>\n"
-            f'<nav class="nav">{" | ".join(links)}</nav>\n')
 
 
 def _substitute(html: str, deck: Deck, toc_html: str) -> str:
@@ -212,6 +191,12 @@ def _inline_markdown(value: str) -> str:
     return markdown().renderInline(value)
 
 
+def _edit_base(deck: Deck) -> str:
+    """Where "edit this slide" points: the forge's file view, when the manifest names it."""
+    url = _forge_url(deck, "")
+    return url.replace("/tree/main/", "/blob/main/") if url else ""
+
+
 def _forge_url(deck: Deck, target: str) -> str | None:
     repo = deck.strings.get("GITREPO", "").strip().rstrip("/")
     if not repo:
@@ -224,6 +209,13 @@ def _forge_url(deck: Deck, target: str) -> str | None:
 @cache
 def _static(name: str) -> str:
     return resources.files("builder.render").joinpath("static", name).read_text("utf-8")
+
+
+@cache
+def _generated():
+    env = jinja2.Environment(loader=jinja2.PackageLoader("builder.render", "templates"),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("generated.html.j2").module
 
 
 @cache

@@ -87,6 +87,7 @@ class Workspace:
     def full(self) -> Outcome:
         deck_render._template.cache_clear()
         deck_render._static.cache_clear()
+        deck_render._generated.cache_clear()
         self.chapters.clear()
         self.rendered.clear()
         return self._rebuild(manifests=None, files=set(), everything=True)
