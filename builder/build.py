@@ -20,12 +20,15 @@ from pathlib import Path
 from builder.chapter import parse_chapter
 from builder.errors import CourseError, CourseErrors, CourseWarning
 from builder.files import copy_atomic, read_text, write_temp
+from builder.i18n.catalog import load_translations
+from builder.i18n.outline import deck_outline, outline_markdown
 from builder.manifest import load_manifest, relpath
 from builder.model import Chapter, Deck, Entry
-from builder.render.deck import assemble
+from builder.render.deck import assemble, render_outline
 from builder.render.html import RenderedChapter, render_chapter
+from builder.render.ui import ui_strings
 
-LANGUAGES = ("en",)  # French arrives with the translation workflow
+LANGUAGES = ("en", "fr")  # English is the source; others come from slides/locale/<lang>/
 _PARALLEL_MIN = 12  # below this many chapters a process pool costs more than it saves
 
 
@@ -81,7 +84,9 @@ def compile_chapter(repo: Path, job: _Job, langs: tuple[str, ...]
         chapter = parse_chapter(text, job.path, repo)
     else:
         chapter = parse_chapter(job.inline, job.path, repo, first_line=job.line)
-    rendered = {lang: render_chapter(chapter) for lang in langs}
+    rendered = {lang: render_chapter(chapter) if lang == "en" else
+                render_chapter(chapter, translations=load_translations(repo, lang, job.path))
+                for lang in langs}
     return chapter.strip_tokens(), rendered
 
 
@@ -125,16 +130,27 @@ def compile_chapters(repo: Path, entries: list[Entry], langs: tuple[str, ...],
 
 
 _STATE: tuple | None = None  # what forked assembly workers inherit from build()
+_REPO = Path(".")
 
 
-def _assemble_one(task: tuple[int, str]) -> tuple[Path, Path, int, float]:
+def deck_files(repo: Path, deck: Deck, chapters: dict, rendered: dict, lang: str
+               ) -> list[tuple[str, str]]:
+    """(name, text) of what one deck becomes in one language: the deck and its syllabus."""
+    title = deck_title(repo, deck, lang)
+    html = assemble(deck, chapters, rendered, lang, title=title)
+    modules = deck_outline(deck, chapters, rendered, lang, title, ui_strings(lang)["part"])
+    return [(f"{deck.stem}.html", html),
+            (f"{deck.stem}-outline.html", render_outline(modules, lang, title)),
+            (f"{deck.stem}-outline.md", outline_markdown(title, modules))]
+
+
+def _assemble_one(task: tuple[int, str]) -> tuple[list[tuple[Path, Path]], int, float]:
     decks, chapters, rendered, out = _STATE  # type: ignore[misc]
     deck, lang = decks[task[0]], task[1]
     t0 = time.perf_counter()
-    html = assemble(deck, chapters, rendered[lang], lang)
-    path = out / lang / f"{deck.stem}.html"
-    tmp = write_temp(path, html)
-    return path, tmp, html.count('<section class="slide'), time.perf_counter() - t0
+    files = deck_files(_REPO, deck, chapters, rendered[lang], lang)
+    temps = [(write_temp(out / lang / name, text), out / lang / name) for name, text in files]
+    return temps, files[0][1].count('<section class="slide'), time.perf_counter() - t0
 
 
 @contextmanager
@@ -150,8 +166,22 @@ def _no_cyclic_gc():
             gc.enable()
 
 
+def check_languages(langs: tuple[str, ...]) -> None:
+    for lang in langs:
+        if lang not in LANGUAGES:
+            raise CourseError("--lang", None, f"language {lang!r} is not available "
+                                              f"(available: {', '.join(LANGUAGES)})")
+
+
+def deck_title(repo: Path, deck: Deck, lang: str) -> str:
+    """The manifest's title, translated through the manifest's own catalog."""
+    if lang == "en":
+        return deck.title
+    return load_translations(repo, lang, deck.path).lookup(deck.title) or deck.title
+
+
 def build(repo: Path, out: Path | None = None, manifests: list[Path] | None = None,
-          langs: tuple[str, ...] = ("en",), jobs: int | None = None) -> BuildReport:
+          langs: tuple[str, ...] = LANGUAGES, jobs: int | None = None) -> BuildReport:
     with _no_cyclic_gc():
         return _build(repo, out, manifests, langs, jobs)
 
@@ -161,10 +191,7 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
     started = time.perf_counter()
     repo = repo.resolve()
     out = (out or repo / "dist").resolve()
-    for lang in langs:
-        if lang not in LANGUAGES:
-            raise CourseError("--lang", None, f"language {lang!r} is not available yet "
-                                              f"(available: {', '.join(LANGUAGES)})")
+    check_languages(langs)
     report = BuildReport()
     clock = time.perf_counter()
 
@@ -185,8 +212,9 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
     for deck in decks:
         _check_images(repo, [chapters[e.key] for e in deck.entries], report.warnings)
     tasks = [(n, lang) for n in range(len(decks)) for lang in langs]
-    global _STATE
+    global _STATE, _REPO
     _STATE = (decks, chapters, rendered, out)
+    _REPO = repo
     written: list[tuple[Path, Path]] = []
     try:
         workers = jobs or os.cpu_count() or 1
@@ -196,9 +224,9 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
                 results = list(pool.map(_assemble_one, tasks))
         else:
             results = [_assemble_one(t) for t in tasks]
-        for (n, lang), (path, tmp, slides, seconds) in zip(tasks, results, strict=True):
-            written.append((tmp, path))
-            report.outputs.append(DeckOutput(decks[n], lang, path, slides, seconds))
+        for (n, lang), (temps, slides, seconds) in zip(tasks, results, strict=True):
+            written.extend(temps)
+            report.outputs.append(DeckOutput(decks[n], lang, temps[0][1], slides, seconds))
         phase("assemble")
         # Every deck is assembled: only now does dist/ change, one atomic rename per deck.
         for tmp, path in written:

@@ -155,7 +155,7 @@ def _titles(tokens: list[Token], where) -> list[Title]:
         if tok.type == "heading_open" and tok.tag == "h1" and tok.map:
             text = inline_text(tokens[i + 1])
             path, line = where(tok.map[0])
-            titles.append(Title(text=text, path=path, line=line))
+            titles.append(Title(text=text, path=path, line=line, source=tokens[i + 1].content))
     return titles
 
 

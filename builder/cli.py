@@ -22,18 +22,36 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build HTML decks from slides/*.yml")
     b.add_argument("--repo", type=Path, default=Path("."), help="course repository root")
     b.add_argument("--out", type=Path, default=None, help="output folder (default: REPO/dist)")
-    b.add_argument("--lang", type=_langs, default=("en",), help="languages, comma-separated")
+    b.add_argument("--lang", type=_langs, default=("en", "fr"),
+                   help="languages, comma-separated (default: en,fr)")
     b.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
     b.add_argument("-q", "--quiet", action="store_true", help="print errors and warnings only")
+    b.add_argument("--strict", action="store_true",
+                   help="fail when a chapter's outline differs in shape between languages")
     b.add_argument("manifests", nargs="*", type=Path, metavar="MANIFEST")
     b.set_defaults(func=_build)
+
+    i18n = sub.add_parser("i18n", help="translation catalogs and outline checks").add_subparsers(
+        dest="i18n_command", required=True)
+    ex = i18n.add_parser("extract", help="write slides/locale/templates/*.pot from the slides")
+    ex.add_argument("--repo", type=Path, default=Path("."))
+    ex.set_defaults(func=_i18n_extract)
+    up = i18n.add_parser("update", help="merge new messages into a language's catalogs")
+    up.add_argument("lang")
+    up.add_argument("--repo", type=Path, default=Path("."))
+    up.set_defaults(func=_i18n_update)
+    st = i18n.add_parser("status", help="outline mismatches and translation coverage")
+    st.add_argument("--repo", type=Path, default=Path("."))
+    st.add_argument("--lang", default="fr")
+    st.add_argument("--strict", action="store_true", help="exit 1 on any outline mismatch")
+    st.set_defaults(func=_i18n_status)
 
     sv = sub.add_parser("serve", help="build, serve on loopback, rebuild on save, refresh pages")
     sv.add_argument("--repo", type=Path, default=Path("."))
     sv.add_argument("--out", type=Path, default=None, help="build folder (default: REPO/dist)")
     sv.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     sv.add_argument("--port", type=int, default=8000)
-    sv.add_argument("--lang", type=_langs, default=("en",))
+    sv.add_argument("--lang", type=_langs, default=("en", "fr"))
     sv.add_argument("manifests", nargs="*", type=Path, metavar="MANIFEST")
     sv.set_defaults(func=_serve)
 
@@ -81,6 +99,12 @@ def _build(args: argparse.Namespace) -> int:
     from builder.build import build
 
     manifests = [m if m.is_absolute() or m.exists() else args.repo / m for m in args.manifests]
+    if args.strict:
+        from builder.i18n.workflow import status
+
+        mismatches = status(args.repo.resolve(), next((x for x in args.lang if x != "en"), "fr"))
+        if mismatches.mismatches:
+            raise CourseErrors(mismatches.mismatches)
     report = build(args.repo, args.out, manifests or None, args.lang, args.jobs)
     for warning in report.warnings:
         print(warning, file=sys.stderr)
@@ -90,6 +114,43 @@ def _build(args: argparse.Namespace) -> int:
         print(f"built {len(report.outputs)} deck(s) from {report.chapters} chapter(s) "
               f"in {report.seconds:.2f} s")
     return 0
+
+
+def _i18n_extract(args: argparse.Namespace) -> int:
+    from builder.i18n.workflow import extract
+
+    repo = args.repo.resolve()
+    written = extract(repo)
+    for path, count in written:
+        print(f"{os.path.relpath(path)}: {count} messages")
+    print(f"wrote {len(written)} template(s)")
+    return 0
+
+
+def _i18n_update(args: argparse.Namespace) -> int:
+    from builder.i18n.workflow import update
+
+    done = update(args.repo.resolve(), args.lang)
+    for path, total, translated in done:
+        print(f"{os.path.relpath(path)}: {translated}/{total} translated")
+    print(f"updated {len(done)} catalog(s) for {args.lang}")
+    return 0
+
+
+def _i18n_status(args: argparse.Namespace) -> int:
+    from builder.i18n.workflow import status
+
+    repo = args.repo.resolve()
+    result = status(repo, args.lang)
+    for error in result.mismatches:
+        print(_shown(error, repo))
+    width = max((len(line.source) for line in result.coverage), default=10)
+    print(f"translation coverage ({args.lang}):")
+    for line in result.coverage:
+        pct = 100 * line.translated / line.total if line.total else 100.0
+        fuzzy = f", {line.fuzzy} fuzzy" if line.fuzzy else ""
+        print(f"  {line.source:<{width}}  {line.translated:4d}/{line.total:<4d} {pct:5.1f}%{fuzzy}")
+    return 1 if args.strict and result.mismatches else 0
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -62,6 +62,7 @@ class Title:
     text: str
     path: str
     line: int
+    source: str = ""  # its Markdown, the message a translation replaces
 
 
 @dataclass(slots=True)

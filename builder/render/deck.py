@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from html import escape
 from importlib import resources
@@ -47,6 +47,7 @@ class Shown:
 class _Heading:
     title: Title
     part: int
+    text: str  # in the deck's language
     anchor: str = ""
 
 
@@ -74,7 +75,11 @@ def _shown(slide: Slide, exclude: set[str]) -> bool:
 
 
 def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
-             rendered: dict[tuple[str, int], RenderedChapter], lang: str = "en") -> str:
+             rendered: dict[tuple[str, int], RenderedChapter], lang: str = "en",
+             title: str | None = None) -> str:
+    """One deck in one language; `title` is the manifest's title in that language."""
+    if title is not None and title != deck.title:
+        deck = replace(deck, title=title)
     exclude = set(deck.exclude)
     ids = _Ids()
     plan = _Plan()
@@ -87,8 +92,9 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
                 if not _shown(slide, exclude):
                     continue
                 if part.number is not None:
-                    for title in slide.titles:
-                        heading = _Heading(title, part.number)
+                    for title, text in zip(slide.titles, frag.titles or [t.text for t in slide.titles],
+                                           strict=True):
+                        heading = _Heading(title, part.number, text)
                         plan.headings.append(heading)
                         plan.items.append(("title", heading))
                 plan.items.append(("slide", slide, frag))
@@ -102,7 +108,7 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
     part_numbers = [i[1] for i in plan.items if i[0] == "toc"]
     toc_ids = {n: ids.take(f"toc-part-{n}") for n in part_numbers}
     for heading in plan.headings:
-        heading.anchor = ids.take(f"toc-{slugify(heading.title.text)}")
+        heading.anchor = ids.take(f"toc-{slugify(heading.title.text)}")  # same anchors in every language
 
     ui = ui_strings(lang)
     gen = _generated()
@@ -123,8 +129,9 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
                                classes=("title",), generated="title", id=heading.anchor))
         else:
             _, slide, frag = item
+            classes = slide.classes + (("untranslated",) if frag.untranslated else ())
             for k, (inc, html) in enumerate(zip(slide.increments, frag.increments, strict=True)):
-                shown.append(Shown(html=html, classes=slide.classes,
+                shown.append(Shown(html=html, classes=classes,
                                    source=f"{slide.path}:{inc.line}",
                                    id=slide.name if k == 0 and id(item) in named else "",
                                    notes=frag.notes,
@@ -209,6 +216,13 @@ def _forge_url(deck: Deck, target: str) -> str | None:
 @cache
 def _static(name: str) -> str:
     return resources.files("builder.render").joinpath("static", name).read_text("utf-8")
+
+
+def render_outline(modules: list, lang: str, title: str) -> str:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("builder.render", "templates"),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("outline.html.j2").render(lang=lang, title=title, modules=modules,
+                                                       ui=ui_strings(lang))
 
 
 @cache

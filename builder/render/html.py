@@ -7,15 +7,18 @@ shared by fifteen decks is rendered once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from html import escape
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
+from builder.chapter import inline_text
+from builder.i18n.catalog import Translations, normalise, translatable
 from builder.markdown.parser import markdown
-from builder.model import Chapter
+from builder.model import Chapter, Title
 from builder.render.code import highlight
 
 
@@ -23,6 +26,8 @@ from builder.render.code import highlight
 class RenderedSlide:
     increments: list[str]
     notes: str
+    titles: list[str] = field(default_factory=list)  # the `# ` titles, in this language
+    untranslated: bool = False  # some of its text fell back to English
 
 
 @dataclass(slots=True)
@@ -46,13 +51,18 @@ class _Renderer(RendererHTML):
         return _fence(tokens, idx)
 
 
+    def render(self, tokens: list[Token], options, env) -> str:
+        return "".join(self.pieces(tokens, options, env))
+
     def pieces(self, tokens: list[Token], options, env) -> list[str]:
         """The HTML of each token, so that increments sharing leading tokens reuse it."""
         out = []
         rules = self.rules
+        inline: Callable[[Token], list[Token]] | None = env.get("inline")
         for i, token in enumerate(tokens):
             if token.type == "inline":
-                out.append(self.renderInline(token.children or [], options, env))
+                children = inline(token) if inline else token.children
+                out.append(self.renderInline(children or [], options, env))
             elif token.type in rules:
                 out.append(rules[token.type](tokens, i, options, env))
             else:
@@ -63,21 +73,66 @@ class _Renderer(RendererHTML):
 _RENDERER = _Renderer()
 
 
-def render_chapter(chapter: Chapter, md: MarkdownIt | None = None) -> RenderedChapter:
+class _Translator:
+    """Swaps each inline run for its translation, parsed with the same Markdown rules;
+    notes whether anything on the current slide fell back to English."""
+
+    def __init__(self, md: MarkdownIt, translations: Translations) -> None:
+        self.md = md
+        self.translations = translations
+        self.fell_back = False
+        self._parsed: dict[str, list[Token]] = {}
+
+    def children(self, text: str) -> list[Token]:
+        found = self._parsed.get(text)
+        if found is None:
+            found = self.md.parseInline(text, {})[0].children or []
+            self._parsed[text] = found
+        return found
+
+    def __call__(self, token: Token) -> list[Token]:
+        msgid = normalise(token.content)
+        if not translatable(msgid):
+            return token.children or []
+        text = self.translations.lookup(msgid)
+        if text is None:
+            self.fell_back = True
+            return token.children or []
+        return self.children(text)
+
+    def title(self, title: Title) -> str:
+        msgid = normalise(title.source)
+        text = self.translations.lookup(msgid) if translatable(msgid) else None
+        if text is None:
+            return title.text
+        holder = Token("inline", "", 0)
+        holder.children = self.children(text)
+        return inline_text(holder)
+
+
+def render_chapter(chapter: Chapter, md: MarkdownIt | None = None,
+                   translations: Translations | None = None) -> RenderedChapter:
+    """English as written, or another language through its catalog (English where missing)."""
     md = md or markdown()
+    translator = _Translator(md, translations) if translations is not None else None
+    env = {"inline": translator} if translator else {}
     render = _RENDERER.render
     slides = []
     for slide in chapter.slides:
+        if translator:
+            translator.fell_back = False
         final = slide.increments[-1]
-        final_pieces = _RENDERER.pieces(final.tokens, md.options, {})
+        final_pieces = _RENDERER.pieces(final.tokens, md.options, env)
         incs = []
         for inc in slide.increments[:-1]:
             if inc.shared:
                 incs.append("".join(final_pieces[: inc.shared])
-                            + render(inc.tokens[inc.shared :], md.options, {}))
+                            + render(inc.tokens[inc.shared :], md.options, env))
             else:
-                incs.append(render(inc.tokens, md.options, {}))
+                incs.append(render(inc.tokens, md.options, env))
         incs.append("".join(final_pieces))
-        notes = render(slide.notes_tokens, md.options, {}) if slide.notes_tokens else ""
-        slides.append(RenderedSlide(increments=incs, notes=notes))
+        notes = render(slide.notes_tokens, md.options, env) if slide.notes_tokens else ""
+        titles = [translator.title(t) if translator else t.text for t in slide.titles]
+        slides.append(RenderedSlide(increments=incs, notes=notes, titles=titles,
+                                    untranslated=bool(translator and translator.fell_back)))
     return RenderedChapter(slides=slides)

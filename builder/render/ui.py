@@ -7,6 +7,11 @@ block in the page), never from literals, so that each language's build can trans
 from __future__ import annotations
 
 import json
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from babel.messages.pofile import read_po
 
 UI: dict[str, str] = {
     "lab": "Lab",
@@ -16,11 +21,28 @@ UI: dict[str, str] = {
     "next_part": "Next part",
     "back_to_contents": "Back to contents",
     "slide": "Slide {n} of {total}",
+    "outline": "Course outline",
+    "untranslated": "Not translated yet: shown in English",
 }
 
 
 def ui_strings(lang: str = "en") -> dict[str, str]:
-    return dict(UI)
+    """The table in `lang`: each English text through coursekit's own catalog for that language
+    (builder/locale/<lang>.po); an untranslated word stays in English."""
+    if lang == "en":
+        return dict(UI)
+    table = _catalog(lang)
+    return {key: table.get(text) or text for key, text in UI.items()}
+
+
+@cache
+def _catalog(lang: str) -> dict[str, str]:
+    path = Path(str(resources.files("builder").joinpath("locale", f"{lang}.po")))
+    if not path.is_file():
+        return {}
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
 
 
 def css_string(text: str) -> str:

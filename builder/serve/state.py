@@ -17,11 +17,13 @@ from builder.build import (
     _no_cyclic_gc,
     compile_chapter,
     compile_chapters,
+    deck_files,
     find_manifests,
     load_decks,
 )
 from builder.errors import CourseError, CourseErrors
 from builder.files import copy_atomic, write_atomic
+from builder.i18n.catalog import LOCALE_DIR
 from builder.manifest import load_manifest, relpath
 from builder.model import Chapter, Deck, Entry
 from builder.render import deck as deck_render
@@ -97,6 +99,7 @@ class Workspace:
         rel = {relpath(p, self.repo) for p in paths}
         if any(_under(p, d) for p in paths for d in TEMPLATE_DIRS):
             return self.full()
+        rel = {_source_of_catalog(r) for r in rel}
         manifests = {r for r in rel if r.startswith("slides/") and r.count("/") == 1
                      and r.endswith((".yml", ".yaml"))}
         return self._rebuild(manifests=manifests, files=rel - manifests, everything=False)
@@ -178,11 +181,12 @@ class Workspace:
         for deck in decks:
             for lang in self.langs:
                 rendered = {k: v[lang] for k, v in self.rendered.items()}
-                html = deck_render.assemble(deck, self.chapters, rendered, lang)
-                pending.append((self.out / lang / f"{deck.stem}.html", html, f"/{lang}/{deck.stem}.html"))
-        for path, html, url in pending:  # all assembled: only now does the build folder change
-            write_atomic(path, html)
-            outcome.decks.append(url)
+                for name, text in deck_files(self.repo, deck, self.chapters, rendered, lang):
+                    pending.append((self.out / lang / name, text, f"/{lang}/{name}"))
+        for path, text, url in pending:  # all assembled: only now does the build folder change
+            write_atomic(path, text)
+            if url.endswith(".html") and not url.endswith("-outline.html"):
+                outcome.decks.append(url)
 
     def _copy_images(self, decks: list[Deck], files: set[str], everything: bool) -> None:
         from builder.build import _local_image
@@ -199,6 +203,15 @@ class Workspace:
                         if source.is_file():
                             for lang in self.langs:
                                 copy_atomic(source, self.out / lang / rel)
+
+
+def _source_of_catalog(rel: str) -> str:
+    """A translation catalog stands for the chapter (or manifest) it translates."""
+    prefix = LOCALE_DIR + "/"
+    if not (rel.startswith(prefix) and rel.endswith(".po")):
+        return rel
+    name = rel[len(prefix):].split("/", 1)[-1][: -len(".po")]
+    return f"slides/{name}" if name.endswith((".yml", ".yaml")) else f"slides/{name}.md"
 
 
 def _under(path: Path, folder: Path) -> bool:

@@ -1,0 +1,1 @@
+"""Bilingual courses: gettext catalogs of slide text, interface words, and the syllabus."""
