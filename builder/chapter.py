@@ -16,6 +16,7 @@ from markdown_it.token import Token
 from builder.errors import CourseWarning
 from builder.labs.extract import extract_code, extract_labs
 from builder.markdown.increments import cut_tokens
+from builder.markdown.inline import children
 from builder.markdown.parser import markdown
 from builder.markdown.source import SourceLines, load_source
 from builder.markdown.split import RawSlide, split_slides
@@ -121,6 +122,7 @@ def _slide(raw: RawSlide, src: SourceLines, md: MarkdownIt, layout: RawSlide | N
     if any(src.lines[i].strip() for i in kept):
         slide.notes = "\n".join(src.lines[i] for i in kept).strip("\n")
         origins = [src.origins[i] for i in kept]
+        slide.notes_lines = origins
         slide.notes_tokens = md.parse("\n".join(src.lines[i] for i in kept),
                                       _env(origins, autoclose=True))
     return slide
@@ -138,8 +140,12 @@ def _env(origins: list[tuple[str, int]], autoclose: bool) -> dict:
 
 def inline_text(token: Token) -> str:
     """Plain text of an inline token: what a table of contents or an anchor shows."""
+    return plain_text(children(token))
+
+
+def plain_text(tokens: list[Token]) -> str:
     parts: list[str] = []
-    for child in token.children or []:
+    for child in tokens:
         if child.type in ("text", "code_inline", "html_inline"):
             parts.append(child.content if child.type != "html_inline" else "")
         elif child.type in ("softbreak", "hardbreak"):
@@ -162,9 +168,9 @@ def _titles(tokens: list[Token], where) -> list[Title]:
 def _images(tokens: list[Token], where) -> list[tuple[str, str, int]]:
     found = []
     for tok in tokens:
-        if tok.type != "inline" or not tok.children:
+        if tok.type != "inline" or ("![" not in tok.content and "<img" not in tok.content):
             continue
-        for child in tok.children:
+        for child in children(tok):
             if child.type == "image":
                 src = child.attrGet("src")
                 if isinstance(src, str):

@@ -96,6 +96,7 @@ class Slide:
     notes: str = ""  # Markdown of the speaker notes, outline tags removed
     notes_line: int = 0
     notes_tokens: Any = None
+    notes_lines: list[tuple[str, int]] = field(default_factory=list)  # (path, line) per notes line
     titles: list[Title] = field(default_factory=list)
     labs: list[Lab] = field(default_factory=list)
     outline: list[OutlineTag] = field(default_factory=list)

@@ -17,7 +17,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -94,7 +94,9 @@ def chapter_messages(chapter: Chapter) -> list[Occurrence]:
             for tok in inline_runs(slide.notes_tokens):
                 msgid = normalise(tok.content)
                 if translatable(msgid):
-                    out.append(Occurrence(msgid, slide.path, slide.notes_line))
+                    at = slide.notes_lines[tok.map[0]] if tok.map and slide.notes_lines else (
+                        slide.path, slide.notes_line)
+                    out.append(Occurrence(msgid, *at))
     return out
 
 
@@ -171,9 +173,13 @@ class Translations:
     path: Path
     shown: str
     strings: dict[str, tuple[str, int]]  # msgid -> (msgstr, line in the .po)
+    checked: dict[str, str] = field(default_factory=dict)  # msgids whose placeholders were checked
 
     def lookup(self, msgid: str) -> str | None:
         """The translation, or None (missing or fuzzy: the English text is shown)."""
+        done = self.checked.get(msgid)
+        if done is not None:
+            return done
         found = self.strings.get(msgid)
         if found is None:
             return None
@@ -184,6 +190,7 @@ class Translations:
             detail = "drops " + ", ".join(sorted(lost)) if lost else "adds " + ", ".join(sorted(extra))
             raise CourseError(self.shown, line, f"translation {detail} (code, links, @@ directives "
                               "and macros must stay exactly as in the English text)")
+        self.checked[msgid] = text
         return text
 
 

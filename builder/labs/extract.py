@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from markdown_it.token import Token
 
 from builder.markdown.highlight import strip_highlights
+from builder.markdown.inline import children
 from builder.markdown.split import closes_fence, fence_opener
 from builder.model import CodeBlock, Lab, Step
 
@@ -57,8 +58,8 @@ def extract_labs(tokens: list[Token], where: Where, slide_index: int) -> list[La
             lab.steps.append(_fence_step(tok, where))
         elif tok.type == "html_block" and tok.map:
             lab.steps.extend(comment_steps(tok.content, tok.map[0], where))
-        elif tok.type == "inline" and tok.children and tok.map:
-            for child in tok.children:
+        elif tok.type == "inline" and tok.map and "<!--" in tok.content:
+            for child in children(tok):
                 if child.type == "html_inline" and "<!--" in child.content:
                     lab.steps.extend(comment_steps(child.content, tok.map[0], where))
     return labs

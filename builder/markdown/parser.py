@@ -16,4 +16,7 @@ def markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True})
     md.enable(["table", "strikethrough"])
     md.use(macros_plugin)
+    # Inline runs are parsed on demand (builder.markdown.inline): a translated build replaces
+    # most of them, so the core pass must not parse them all up front.
+    md.disable(["inline", "text_join"])
     return md

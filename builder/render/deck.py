@@ -15,10 +15,9 @@ from importlib import resources
 
 import jinja2
 
-from builder.markdown.parser import markdown
 from builder.model import Chapter, Deck, Slide, Title
 from builder.render.code import pygments_css
-from builder.render.html import RenderedChapter
+from builder.render.html import RenderedChapter, inline_html
 from builder.render.ui import css_string, ui_strings
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
@@ -195,7 +194,7 @@ def _value(m: re.Match, deck: Deck, in_tag: bool) -> str:
 
 @cache
 def _inline_markdown(value: str) -> str:
-    return markdown().renderInline(value)
+    return inline_html(value)
 
 
 def _edit_base(deck: Deck) -> str:

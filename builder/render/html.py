@@ -15,8 +15,9 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
-from builder.chapter import inline_text
+from builder.chapter import plain_text
 from builder.i18n.catalog import Translations, normalise, translatable
+from builder.markdown.inline import children, parse_inline
 from builder.markdown.parser import markdown
 from builder.model import Chapter, Title
 from builder.render.code import highlight
@@ -61,8 +62,8 @@ class _Renderer(RendererHTML):
         inline: Callable[[Token], list[Token]] | None = env.get("inline")
         for i, token in enumerate(tokens):
             if token.type == "inline":
-                children = inline(token) if inline else token.children
-                out.append(self.renderInline(children or [], options, env))
+                kids = inline(token) if inline else children(token)
+                out.append(self.renderInline(kids, options, env))
             elif token.type in rules:
                 out.append(rules[token.type](tokens, i, options, env))
             else:
@@ -86,18 +87,17 @@ class _Translator:
     def children(self, text: str) -> list[Token]:
         found = self._parsed.get(text)
         if found is None:
-            found = self.md.parseInline(text, {})[0].children or []
-            self._parsed[text] = found
+            found = self._parsed[text] = parse_inline(text)
         return found
 
     def __call__(self, token: Token) -> list[Token]:
         msgid = normalise(token.content)
         if not translatable(msgid):
-            return token.children or []
+            return children(token)
         text = self.translations.lookup(msgid)
         if text is None:
             self.fell_back = True
-            return token.children or []
+            return children(token)
         return self.children(text)
 
     def title(self, title: Title) -> str:
@@ -105,9 +105,18 @@ class _Translator:
         text = self.translations.lookup(msgid) if translatable(msgid) else None
         if text is None:
             return title.text
-        holder = Token("inline", "", 0)
-        holder.children = self.children(text)
-        return inline_text(holder)
+        return plain_text(self.children(text))
+
+
+def inline_html(text: str) -> str:
+    """A line of Markdown (a manifest string such as `chat:`) as inline HTML."""
+    return _RENDERER.renderInline(parse_inline(text), markdown().options, {})
+
+
+def render_markdown(text: str, env: dict | None = None) -> str:
+    """A Markdown text as HTML, through the same parser and renderer as the chapters."""
+    md = markdown()
+    return _RENDERER.render(md.parse(text, env or {}), md.options, {})
 
 
 def render_chapter(chapter: Chapter, md: MarkdownIt | None = None,

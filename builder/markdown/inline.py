@@ -1,0 +1,37 @@
+"""Inline Markdown parsed on demand.
+
+The block parse leaves each inline run (a paragraph's text, a heading, a table cell) unparsed:
+a French build replaces most runs by their translation, so parsing the English text of every
+run would be work thrown away. Whoever needs a run's inline tokens asks for them here, once.
+"""
+
+from __future__ import annotations
+
+from markdown_it.token import Token
+
+from builder.markdown.parser import markdown
+
+
+def parse_inline(text: str) -> list[Token]:
+    found: list[Token] = []
+    md = markdown()
+    md.inline.parse(text, md, {}, found)
+    return join_text(found)
+
+
+def children(token: Token) -> list[Token]:
+    """The inline tokens of an `inline` run, parsing it the first time it is asked for."""
+    if not token.meta.get("parsed"):  # block rules leave an empty list, not None
+        token.children = parse_inline(token.content)
+        token.meta["parsed"] = True
+    return token.children or []
+
+
+def join_text(tokens: list[Token]) -> list[Token]:
+    """Escaped characters become plain text, as markdown-it's own text_join rule does."""
+    for tok in tokens:
+        if tok.type == "text_special":
+            tok.type = "text"
+        if tok.children:
+            join_text(tok.children)
+    return tokens
