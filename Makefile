@@ -44,6 +44,7 @@ bench: setup
 	$(BIN)/python tests/bench/bench_build.py
 	$(BIN)/python tests/bench/bench_labs.py
 	$(BIN)/python tests/bench/bench_serve.py
+	$(BIN)/python tests/bench/bench_browser.py
 
 clean:
 	rm -rf dist bench-out

@@ -133,11 +133,11 @@ _STATE: tuple | None = None  # what forked assembly workers inherit from build()
 _REPO = Path(".")
 
 
-def deck_files(repo: Path, deck: Deck, chapters: dict, rendered: dict, lang: str
-               ) -> list[tuple[str, str]]:
+def deck_files(repo: Path, deck: Deck, chapters: dict, rendered: dict, lang: str,
+               languages: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """(name, text) of what one deck becomes in one language: the deck and its syllabus."""
     title = deck_title(repo, deck, lang)
-    html = assemble(deck, chapters, rendered, lang, title=title)
+    html = assemble(deck, chapters, rendered, lang, title=title, languages=languages)
     modules = deck_outline(deck, chapters, rendered, lang, title, ui_strings(lang)["part"])
     return [(f"{deck.stem}.html", html),
             (f"{deck.stem}-outline.html", render_outline(modules, lang, title)),
@@ -148,7 +148,7 @@ def _assemble_one(task: tuple[int, str]) -> tuple[list[tuple[Path, Path]], int, 
     decks, chapters, rendered, out = _STATE  # type: ignore[misc]
     deck, lang = decks[task[0]], task[1]
     t0 = time.perf_counter()
-    files = deck_files(_REPO, deck, chapters, rendered[lang], lang)
+    files = deck_files(_REPO, deck, chapters, rendered[lang], lang, tuple(rendered))
     temps = [(write_temp(out / lang / name, text), out / lang / name) for name, text in files]
     return temps, files[0][1].count('<section class="slide'), time.perf_counter() - t0
 

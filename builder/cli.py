@@ -31,6 +31,14 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("manifests", nargs="*", type=Path, metavar="MANIFEST")
     b.set_defaults(func=_build)
 
+    pdf = sub.add_parser("pdf", help="print built decks to PDF with headless Chromium")
+    pdf.add_argument("--repo", type=Path, default=Path("."))
+    pdf.add_argument("--out", type=Path, default=None, help="build folder (default: REPO/dist)")
+    pdf.add_argument("--lang", type=_langs, default=("en", "fr"))
+    pdf.add_argument("--notes", action="store_true", help="a page of speaker notes after each slide")
+    pdf.add_argument("manifests", nargs="*", type=Path, metavar="MANIFEST")
+    pdf.set_defaults(func=_pdf)
+
     i18n = sub.add_parser("i18n", help="translation catalogs and outline checks").add_subparsers(
         dest="i18n_command", required=True)
     ex = i18n.add_parser("extract", help="write slides/locale/templates/*.pot from the slides")
@@ -113,6 +121,21 @@ def _build(args: argparse.Namespace) -> int:
             print(f"{o.path} ({o.slides} slides)")
         print(f"built {len(report.outputs)} deck(s) from {report.chapters} chapter(s) "
               f"in {report.seconds:.2f} s")
+    return 0
+
+
+def _pdf(args: argparse.Namespace) -> int:
+    from builder.build import build, find_manifests
+    from builder.render.pdf import write_pdfs
+
+    repo = args.repo.resolve()
+    out = (args.out or repo / "dist").resolve()
+    manifests = [m if m.is_absolute() or m.exists() else repo / m for m in args.manifests]
+    build(repo, out, manifests or None, args.lang)  # PDFs of what the sources say now
+    stems = [m.stem for m in (manifests or find_manifests(repo))]
+    decks = [out / lang / f"{stem}.html" for lang in args.lang for stem in stems]
+    for path in write_pdfs(decks, notes=args.notes):
+        print(os.path.relpath(path))
     return 0
 
 

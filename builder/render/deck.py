@@ -40,6 +40,7 @@ class Shown:
     notes: str = ""
     id: str = ""
     count: bool = True
+    step: str = ""  # "k/n" for the k-th of a slide's n `--` increments; "" for single ones
 
 
 @dataclass(slots=True)
@@ -73,10 +74,14 @@ def _shown(slide: Slide, exclude: set[str]) -> bool:
     return not slide.hidden and not (exclude & set(slide.classes))
 
 
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each in its own language
+
+
 def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
              rendered: dict[tuple[str, int], RenderedChapter], lang: str = "en",
-             title: str | None = None) -> str:
-    """One deck in one language; `title` is the manifest's title in that language."""
+             title: str | None = None, languages: tuple[str, ...] = ()) -> str:
+    """One deck in one language; `title` is the manifest's title in that language, and
+    `languages` those it is built in (the page links to the same slide in the others)."""
     if title is not None and title != deck.title:
         deck = replace(deck, title=title)
     exclude = set(deck.exclude)
@@ -134,7 +139,9 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
                                    source=f"{slide.path}:{inc.line}",
                                    id=slide.name if k == 0 and id(item) in named else "",
                                    notes=frag.notes,
-                                   count=slide.properties.get("count", "").lower() != "false"))
+                                   count=slide.properties.get("count", "").lower() != "false",
+                                   step=f"{k + 1}/{len(slide.increments)}"
+                                   if len(slide.increments) > 1 else ""))
 
     for number, s in enumerate(shown, 1):
         if not s.id:
@@ -150,6 +157,8 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
         css_vars={"--ck-lab": css_string(ui["lab"]),
                   "--ck-extra-details": css_string(ui["extra_details"])},
         edit_base=_edit_base(deck),
+        languages=[{"code": code, "name": LANGUAGE_NAMES.get(code, code),
+                    "href": f"../{code}/{deck.stem}.html"} for code in languages if code != lang],
         title=" ".join(deck.title.split()),
         prefix=deck.strings.get("SLIDENUMBERPREFIX", ""),
         slides=shown,

@@ -60,10 +60,12 @@ UI: dict[str, str] = {
     "keys_overview": "O",
     "keys_presenter": "P",
     "keys_mirror": "M",
+    "keys_timer_reset": "T",
     "keys_edit": "E",
     "keys_help": "?",
     "keys_close": "Esc",
     "outline": "Course outline",
+    "switch_language": "Other language",
     "untranslated": "Not translated yet: shown in English",
 }
 

@@ -181,7 +181,8 @@ class Workspace:
         for deck in decks:
             for lang in self.langs:
                 rendered = {k: v[lang] for k, v in self.rendered.items()}
-                for name, text in deck_files(self.repo, deck, self.chapters, rendered, lang):
+                for name, text in deck_files(self.repo, deck, self.chapters, rendered, lang,
+                                             self.langs):
                     pending.append((self.out / lang / name, text, f"/{lang}/{name}"))
         for path, text, url in pending:  # all assembled: only now does the build folder change
             write_atomic(path, text)

@@ -4,15 +4,23 @@ counter, and the deck's `--` steps as the builder's model sees them."""
 
 from __future__ import annotations
 
+import inspect
+import random
 import re
 import struct
+import sys
 import zlib
 from pathlib import Path
 
+from builder.build import build
 from builder.chapter import parse_chapter
 from builder.manifest import load_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # for tests.bench.synth, as the benchmarks do
+    sys.path.insert(0, str(ROOT))
+
+from tests.bench.synth import _slide  # noqa: E402
 
 
 class Session:
@@ -48,6 +56,13 @@ class Session:
         assert self.errors == [], f"console errors: {self.errors}"
 
 
+def visit(page, url: str) -> None:
+    """Load `url` afresh: a hash change on the same document is handled a task later (on
+    hashchange), a new load before `goto` returns."""
+    page.goto("about:blank")
+    page.goto(url)
+
+
 def counter(page) -> str:
     return page.text_content(".counter") or ""
 
@@ -66,8 +81,10 @@ def current_id(page) -> str:
 
 
 def wait_position(page, n: int) -> None:
-    page.wait_for_function("n => /(\\d+)\\/\\d+$/.exec(document.querySelector('.counter').textContent)[1] == n",
-                           arg=n, timeout=5000)
+    page.wait_for_function(r"""n => {
+        const m = /(\d+)\/\d+$/.exec((document.querySelector('.counter') || {}).textContent || '');
+        return !!m && Number(m[1]) === n;
+    }""", arg=n, timeout=5000)
 
 
 def index_of_source(page, source: str) -> int:
@@ -160,3 +177,21 @@ def _unfilter(kind: int, row: bytearray, up: bytearray, bpp: int) -> bytearray:
             pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
             row[i] = (row[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 0xFF
     return row
+
+
+# ---------- A large synthetic deck ----------
+
+def big_deck(root: Path, chapters: int = 20, slides: int = 30, seed: int = 3) -> Path:
+    """A deck shaped like real ones (labs, steps, code, notes), built; returns its HTML file."""
+    rng = random.Random(seed)
+    (root / "slides" / "big").mkdir(parents=True, exist_ok=True)
+    names = []
+    for c in range(chapters):
+        body = [f"# Chapter {c}\n\n- introduction {c}"] + [_slide(rng, c, n) for n in range(slides - 1)]
+        (root / "slides" / "big" / f"c{c:03d}.md").write_text("\n---\n".join(body) + "\n")
+        names.append(f"big/c{c:03d}.md")
+    parts = "\n".join(f"- - {n}" for n in names)
+    (root / "slides" / "big.yml").write_text(f"title: Big deck\ncontent:\n{parts}\n")
+    english_only = {"langs": ("en",)} if "langs" in inspect.signature(build).parameters else {}
+    build(root, root / "dist", **english_only)
+    return root / "dist" / "en" / "big.html"

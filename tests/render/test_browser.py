@@ -101,3 +101,17 @@ def test_highlighted_spans_are_marked_in_code(deck):
     assert mark.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
     assert "`" not in page.locator("section.slide.current pre").first.inner_text()
     assert re.match(r"consul — \d+/\d+", page.text_content(".counter"))
+
+
+def test_language_switch_opens_the_same_slide_in_french(deck):
+    page, url = deck
+    page.goto(url + "#18")
+    assert page.text_content(".counter").startswith("consul — 18/")
+    link = page.locator("a.ck-lang")
+    assert link.get_attribute("hreflang") == "fr" and link.inner_text() == "Français"
+    link.evaluate("a => a.click()")
+    page.wait_for_url("**/fr/kube-consul.html#18")
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    assert page.text_content(".counter").startswith("consul — 18/")
+    assert "Exercice" in page.locator("section.slide.current .lab").evaluate(
+        "e => getComputedStyle(e, '::before').content")

@@ -48,3 +48,18 @@ def test_page_stays_on_its_slide_and_step_across_rebuilds(browser, site, course)
     assert page.query_selector("#coursekit-overlay") is None
     assert errors == []
     page.close()
+
+
+def test_presenter_view_also_reloads_on_its_slide(browser, site, course):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    base = f"http://127.0.0.1:{site.server.server_address[1]}"
+    page.goto(base + "/en/both.html?presenter#4")
+    page.wait_for_function("() => performance.now() > 300")
+    before = counter(page)
+    with page.expect_navigation():
+        write(course.root / "slides/a.md", CHAPTER_A.replace("original", "seen by the presenter"))
+    page.wait_for_selector("section.slide.current")
+    assert "?presenter" in page.url
+    assert counter(page) == before
+    assert "seen by the presenter" in page.inner_text("section.slide.current")
+    page.close()

@@ -13,770 +13,845 @@
   "use strict";
 
   var doc = document;
-  var body = doc.body;
-  var deck = doc.getElementById("ck-deck") || doc.querySelector("main.deck");
-  var slides = Array.prototype.slice.call(deck.querySelectorAll("section.slide"));
-  var words = readWords();
   var params = new URLSearchParams(location.search);
   var mode = {
     presenter: params.has("presenter") || params.has("mirror"),
     print: params.has("print") || params.has("print-notes"),
     printNotes: params.has("print-notes")
   };
-  var current = -1;
-  var listeners = [];  // called with the new index after each slide change
 
-  /* ---------- Small helpers ---------- */
-
-  function readWords() {
-    var el = doc.getElementById("ck-ui");
-    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
+  function hashValue() {  // the URL's fragment, decoded (a malformed escape is taken as it is)
+    var raw = location.hash.replace(/^#/, "");
+    try { return decodeURIComponent(raw); } catch (e) { return raw; }
   }
 
-  function t(key, values) {  // a word from the UI table, "{name}" placeholders filled in
-    var text = words[key] || "";
-    return text.replace(/\{(\w+)\}/g, function (all, name) {
-      return values && values[name] !== undefined ? String(values[name]) : all;
-    });
-  }
+  /* ---------- Boot: runs in <head>, before the slides are parsed ---------- */
 
-  function $(selector, root) { return (root || doc).querySelector(selector); }
-
-  function fromTemplate(id) {
-    return doc.getElementById(id).content.firstElementChild.cloneNode(true);
-  }
-
-  function clamp(i) { return Math.min(Math.max(i, 0), slides.length - 1); }
-
-  function isTyping(el) {
-    return !!el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
-  }
-
-  function isVisible(el) { return !!el && el.getClientRects().length > 0; }
-
-  function titleOf(slide) {
-    var heading = slide.querySelector(".content h1, .content h2, .content h3");
-    var text = heading ? heading.textContent : "";
-    return text.replace(/\s+/g, " ").trim();
-  }
-
-  /* ---------- Numbers: the counter follows remark (`count: false` slides add nothing) ---------- */
-
-  var numbering = (function () {
-    if (!deck.querySelector("section.slide[data-count=false]")) {
-      return { of: function (i) { return i + 1; }, total: slides.length,
-               index: function (n) { return n - 1; } };
-    }
-    var numbers = [], n = 0;
-    slides.forEach(function (s) {
-      if (s.getAttribute("data-count") !== "false") n++;
-      numbers.push(Math.max(n, 1));
-    });
-    return { of: function (i) { return numbers[i]; }, total: n,
-             index: function (k) { return numbers.indexOf(k); } };
-  })();
-
-  /* ---------- `--` steps: which sections are superseded by a later step of the same slide ---------- */
-
-  var continuation = null;  // continuation[i]: section i is a later step of section i-1's slide
-
-  function stepsOf() {
-    if (continuation) return continuation;
-    var marked = deck.querySelector("section.slide[data-step]") !== null;
-    continuation = slides.map(function (s, i) {
-      if (i === 0) return false;
-      if (marked) return parseInt(s.getAttribute("data-step") || "1", 10) > 1;
-      return looksLikeNextStep(slides[i - 1], s);
-    });
-    return continuation;
-  }
-
-  // Without data-step="k/n" from the builder: a step follows its previous one in the same file,
-  // further down, with the same notes, and shows all of its text first.
-  function looksLikeNextStep(a, b) {
-    var pa = splitSource(a), pb = splitSource(b);
-    if (!pa || !pb || pa.path !== pb.path || pb.line <= pa.line) return false;
-    if (notesHtml(a) !== notesHtml(b)) return false;
-    var ta = flatText(a), tb = flatText(b);
-    return ta.length > 0 && tb.length > ta.length && tb.indexOf(ta) === 0;
-  }
-
-  function splitSource(slide) {
-    var source = slide.getAttribute("data-source");
-    if (!source) return null;
-    var at = source.lastIndexOf(":");
-    return { path: source.slice(0, at), line: parseInt(source.slice(at + 1), 10) };
-  }
-
-  function notesHtml(slide) {
-    var notes = slide.querySelector("aside.notes");
-    return notes ? notes.innerHTML : "";
-  }
-
-  function flatText(slide) {
-    var content = slide.querySelector(".content");
-    return (content ? content.textContent : "").replace(/\s+/g, " ").trim();
-  }
-
-  function isSuperseded(i) {
-    var steps = stepsOf();
-    return i + 1 < slides.length && steps[i + 1];
-  }
-
-  /* ---------- Layout: the 16:9 stage scaled to its box ---------- */
-
-  function fit() {
-    var scale = Math.min(deck.clientWidth / 1600, deck.clientHeight / 900) || 1;
+  // Size the stage and show the slide that the URL names as soon as the parser reaches it: a
+  // deck of thousands of slides paints its first slide long before the whole file is parsed.
+  // The runtime takes over at DOMContentLoaded and removes this rule.
+  function boot() {
+    if (mode.presenter || mode.print) return;  // laid out differently: wait for the runtime
+    var scale = Math.min(window.innerWidth / 1600, window.innerHeight / 900) || 1;
     doc.documentElement.style.setProperty("--scale", String(scale));
-    listeners.forEach(function (fn) { if (fn.onResize) fn.onResize(); });
+    var target = bootSelector(hashValue());
+    var style = doc.createElement("style");
+    style.id = "ck-boot";
+    style.textContent = ".deck > section.slide" + target + " { display: var(--ck-display, block); }";
+    doc.head.appendChild(style);
   }
 
-  // A copy of a slide's content for the presenter's next slide and the overview: no ids, no
-  // notes, no buttons; scaled by its container's --preview-scale.
-  function previewOf(slide) {
-    var copy = doc.createElement("div");
-    copy.className = slide.className.replace(/\bcurrent\b/, "") + " ck-preview";
-    var content = slide.querySelector(".content");
-    if (content) copy.appendChild(content.cloneNode(true));
-    Array.prototype.forEach.call(copy.querySelectorAll("[id]"), function (el) { el.removeAttribute("id"); });
-    Array.prototype.forEach.call(copy.querySelectorAll(".ck-copy"), function (el) { el.remove(); });
-    return copy;
+  function bootSelector(hash) {
+    if (!hash) return ":first-of-type";
+    if (/^\d+$/.test(hash)) return ":nth-of-type(" + parseInt(hash, 10) + ")";
+    if (hash.indexOf("src:") === 0) return '[data-source="' + hash.slice(4).replace(/["\\]/g, "\\$&") + '"]';
+    var id = "#" + CSS.escape(hash);
+    return ":is(" + id + ", :has(" + id + "))";
   }
 
-  function fitPreview(box) {
-    var scale = Math.min(box.clientWidth / 1600, box.clientHeight / 900) || 0;
-    box.style.setProperty("--preview-scale", String(scale));
-  }
+  try { boot(); } catch (e) { /* the runtime shows the slide anyway */ }
+  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", run);
+  else run();
 
-  /* ---------- Showing a slide ---------- */
+  /* ---------- The runtime: once the whole deck is parsed ---------- */
 
-  var counter = $(".counter");
-  var status = doc.getElementById("ck-status");
-  var prefix = deck.getAttribute("data-prefix") || "";
+  function run() {
+    var body = doc.body;
+    var deck = doc.getElementById("ck-deck") || doc.querySelector("main.deck");
+    var slides = Array.prototype.slice.call(deck.querySelectorAll("section.slide"));
+    var words = readWords();
+    var current = -1;
+    var listeners = [];  // called with the new index after each slide change
 
-  function show(i, how) {
-    if (!slides.length) return;
-    how = how || {};
-    i = clamp(i);
-    var previous = slides[current];
-    if (i !== current) {
-      if (previous) {
-        previous.classList.remove("current");
-        previous.setAttribute("aria-hidden", "true");
-      }
-      current = i;
-      slides[i].classList.add("current");
-      slides[i].removeAttribute("aria-hidden");
-      decorate(slides[i]);
+    /* ---------- Small helpers ---------- */
+
+    function readWords() {
+      var el = doc.getElementById("ck-ui");
+      try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
     }
-    if (counter) counter.textContent = prefix + numbering.of(i) + "/" + numbering.total;
-    if (how.announce) announce(t("slide_titled", { n: numbering.of(i), total: numbering.total,
-                                                   title: titleOf(slides[i]) }));
-    if (how.hash) history.replaceState(null, "", "#" + (i + 1));
-    if (how.broadcast) sync.post({ type: "show", index: i });
-    keepFocus(previous);
-    listeners.forEach(function (fn) { fn(i); });
-  }
 
-  // A user's move: update the hash, tell the other tabs, announce the slide.
-  function go(i) { show(i, { hash: true, broadcast: true, announce: true }); }
-
-  function announce(text) { if (status) status.textContent = text; }
-
-  // Focus must not stay on a link of a slide that just went away (display: none).
-  function keepFocus(previous) {
-    var active = doc.activeElement;
-    if (previous && active && previous !== slides[current] && previous.contains(active)) {
-      deck.focus({ preventScroll: true });
-    }
-  }
-
-  /* ---------- URL: #N, #name or #src:path:line ---------- */
-
-  function indexFromHash() {
-    var hash = decodeURIComponent(location.hash.replace(/^#/, ""));
-    if (!hash) return 0;
-    if (/^\d+$/.test(hash)) return clamp(parseInt(hash, 10) - 1);
-    if (hash.indexOf("src:") === 0) {  // as lab reports link to slides
-      var source = hash.slice(4);
-      var at = slides.findIndex(function (s) { return s.getAttribute("data-source") === source; });
-      return at >= 0 ? at : 0;
-    }
-    var el = doc.getElementById(hash);
-    var i = el ? slides.indexOf(el.closest("section.slide")) : -1;
-    return i >= 0 ? i : 0;
-  }
-
-  /* ---------- Edit this slide on the forge ---------- */
-
-  var editBase = body.getAttribute("data-edit-base") || "";
-  var editLinks = Array.prototype.slice.call(doc.querySelectorAll("a.ck-edit"));
-
-  function editUrl(slide) {
-    var where = splitSource(slide);
-    if (!editBase || !where) return "";
-    return editBase + encodeURI(where.path) + "#L" + where.line;
-  }
-
-  function updateEditLinks(i) {
-    var url = editUrl(slides[i]);
-    editLinks.forEach(function (a) {
-      a.hidden = !url;
-      if (url) a.href = url; else a.removeAttribute("href");
-    });
-  }
-
-  function openEdit() {
-    var link = editLinks[0];
-    if (link && !link.hidden) link.click();
-  }
-
-  /* ---------- Copy buttons on lab commands ---------- */
-
-  function decorate(slide) {
-    if (slide.hasAttribute("data-ck-ready")) return;
-    slide.setAttribute("data-ck-ready", "");
-    var blocks = slide.querySelectorAll(".lab pre.code, .exercise pre.code");
-    Array.prototype.forEach.call(blocks, function (pre) {
-      var box = doc.createElement("div");
-      box.className = "ck-code";
-      pre.parentNode.insertBefore(box, pre);
-      box.appendChild(pre);
-      box.appendChild(fromTemplate("ck-copy-template"));
-    });
-  }
-
-  function copyCode(button) {
-    var pre = button.parentNode.querySelector("pre");
-    var text = pre ? pre.textContent : "";
-    var done = function (ok) { flashCopy(button, ok ? "copied" : "copy_failed"); };
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(text).then(function () { done(true); },
-                                               function () { done(copyByCommand(text)); });
-    } else {
-      done(copyByCommand(text));
-    }
-  }
-
-  function copyByCommand(text) {  // older browsers, or a clipboard API that was refused
-    var area = doc.createElement("textarea");
-    area.value = text;
-    area.setAttribute("readonly", "");
-    area.className = "ck-offscreen";
-    body.appendChild(area);
-    area.select();
-    var ok = false;
-    try { ok = doc.execCommand("copy"); } catch (e) { ok = false; }
-    area.remove();
-    return ok;
-  }
-
-  function flashCopy(button, key) {
-    button.setAttribute("data-label", t(key));
-    announce(t(key));
-    clearTimeout(button.ckTimer);
-    button.ckTimer = setTimeout(function () { button.setAttribute("data-label", t("copy")); }, 1500);
-  }
-
-  /* ---------- Dialogs: go to, search, help, overview ---------- */
-
-  var openDialog = null;  // { el, close(), onKey(e) } of the dialog shown, if any
-  var returnFocus = null;
-
-  function showDialog(dialog, focusEl) {
-    if (openDialog) openDialog.close();
-    returnFocus = doc.activeElement;
-    dialog.el.hidden = false;
-    openDialog = dialog;
-    if (focusEl) focusEl.focus();
-  }
-
-  function hideDialog(dialog) {
-    dialog.el.hidden = true;
-    if (openDialog === dialog) openDialog = null;
-    var back = returnFocus && isVisible(returnFocus) ? returnFocus : deck;
-    returnFocus = null;
-    back.focus({ preventScroll: true });
-  }
-
-  var gotoBox = (function () {
-    var el = doc.getElementById("ck-goto");
-    var input = doc.getElementById("ck-goto-input");
-    var error = $(".ck-goto-error", el);
-    var dialog = {
-      el: el,
-      open: function () { input.value = ""; error.textContent = ""; showDialog(dialog, input); },
-      close: function () { hideDialog(dialog); },
-      onKey: function (e) { if (e.key === "Escape") { dialog.close(); e.preventDefault(); } }
-    };
-    $("form", el).addEventListener("submit", function (e) {
-      e.preventDefault();
-      var value = input.value.trim();
-      var i = /^\d+$/.test(value) ? numbering.index(parseInt(value, 10)) : -1;
-      if (i < 0 || i >= slides.length) { error.textContent = t("go_to_invalid", { value: value }); return; }
-      dialog.close();
-      go(i);
-    });
-    return dialog;
-  })();
-
-  var helpBox = (function () {
-    var el = doc.getElementById("ck-help");
-    var dialog = {
-      el: el,
-      open: function () { showDialog(dialog, $("button", el)); },
-      close: function () { hideDialog(dialog); },
-      onKey: function (e) {
-        if (e.key === "Escape" || e.key === "?") { dialog.close(); e.preventDefault(); }
-      }
-    };
-    return dialog;
-  })();
-
-  /* ---------- Search over slide titles and text ---------- */
-
-  var search = (function () {
-    var el = doc.getElementById("ck-search");
-    var input = doc.getElementById("ck-search-input");
-    var list = doc.getElementById("ck-search-results");
-    var statusLine = $(".ck-search-status", el);
-    var MAX_SHOWN = 50;
-    var index = null, found = [], active = -1;
-
-    function buildIndex() {
-      return slides.map(function (s, i) {
-        var title = titleOf(s);
-        var text = flatText(s);
-        return { i: i, title: title, text: text, lower: (title + " " + text).toLowerCase(),
-                 titleLower: title.toLowerCase() };
+    function t(key, values) {  // a word from the UI table, "{name}" placeholders filled in
+      var text = words[key] || "";
+      return text.replace(/\{(\w+)\}/g, function (all, name) {
+        return values && values[name] !== undefined ? String(values[name]) : all;
       });
     }
 
-    function find(query) {
-      var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
-      if (!terms.length) return [];
-      index = index || buildIndex();
+    function $(selector, root) { return (root || doc).querySelector(selector); }
+
+    function each(list, fn) { Array.prototype.forEach.call(list, fn); }
+
+    function fromTemplate(id) {
+      return doc.getElementById(id).content.firstElementChild.cloneNode(true);
+    }
+
+    function clamp(i) { return Math.min(Math.max(i, 0), slides.length - 1); }
+
+    function isTyping(el) {
+      return !!el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+    }
+
+    function isVisible(el) { return !!el && el.getClientRects().length > 0; }
+
+    function titleOf(slide) {
+      var heading = slide.querySelector(".content h1, .content h2, .content h3");
+      var text = heading ? heading.textContent : "";
+      return text.replace(/\s+/g, " ").trim();
+    }
+
+    function splitSource(slide) {  // data-source="path:line"
+      var source = slide.getAttribute("data-source");
+      if (!source) return null;
+      var at = source.lastIndexOf(":");
+      return { path: source.slice(0, at), line: parseInt(source.slice(at + 1), 10) };
+    }
+
+    function flatText(slide) {
+      var content = slide.querySelector(".content");
+      return (content ? content.textContent : "").replace(/\s+/g, " ").trim();
+    }
+
+    /* ---------- Numbers: the counter follows remark (`count: false` slides add nothing) ---------- */
+
+    var numbering = (function () {
+      if (!deck.querySelector("section.slide[data-count=false]")) {
+        return { of: function (i) { return i + 1; }, total: slides.length,
+                 index: function (n) { return n - 1; } };
+      }
+      var numbers = [], n = 0;
+      slides.forEach(function (s) {
+        if (s.getAttribute("data-count") !== "false") n++;
+        numbers.push(Math.max(n, 1));
+      });
+      return { of: function (i) { return numbers[i]; }, total: n,
+               index: function (k) { return numbers.indexOf(k); } };
+    })();
+
+    /* ---------- `--` steps: sections superseded by a later step of their slide ---------- */
+
+    // data-step="k/n" (from the builder) marks the k-th of a slide's n `--` steps; printing
+    // keeps the last one only.
+    var continuation = null;  // continuation[i]: section i is a later step of section i-1's slide
+
+    function stepsOf() {
+      if (!continuation) {
+        continuation = slides.map(function (s) {
+          return parseInt(s.getAttribute("data-step") || "1", 10) > 1;
+        });
+      }
+      return continuation;
+    }
+
+    function isSuperseded(i) {
       var steps = stepsOf();
-      var inTitle = [], inText = [], previousMatched = false;
-      index.forEach(function (entry) {
-        var all = terms.every(function (w) { return entry.lower.indexOf(w) >= 0; });
-        var sameSlide = steps[entry.i] && previousMatched;  // list a slide once, at its first step
-        previousMatched = all;
-        if (!all || sameSlide) return;
-        var titled = terms.every(function (w) { return entry.titleLower.indexOf(w) >= 0; });
-        (titled ? inTitle : inText).push(entry);
+      return i + 1 < slides.length && steps[i + 1];
+    }
+
+    /* ---------- Layout: the 16:9 stage scaled to its box ---------- */
+
+    function fit() {
+      var scale = Math.min(deck.clientWidth / 1600, deck.clientHeight / 900) || 1;
+      doc.documentElement.style.setProperty("--scale", String(scale));
+      listeners.forEach(function (fn) { if (fn.onResize) fn.onResize(); });
+    }
+
+    // A copy of a slide's content for the presenter's next slide and the overview: no ids, no
+    // notes, no buttons; scaled by its container's --preview-scale.
+    function previewOf(slide) {
+      var copy = doc.createElement("div");
+      copy.className = slide.className.replace(/\bcurrent\b/, "") + " ck-preview";
+      var content = slide.querySelector(".content");
+      if (content) copy.appendChild(content.cloneNode(true));
+      each(copy.querySelectorAll("[id]"), function (el) { el.removeAttribute("id"); });
+      each(copy.querySelectorAll(".ck-copy"), function (el) { el.remove(); });
+      return copy;
+    }
+
+    function fitPreview(box) {
+      var scale = Math.min(box.clientWidth / 1600, box.clientHeight / 900) || 0;
+      box.style.setProperty("--preview-scale", String(scale));
+    }
+
+    /* ---------- Showing a slide ---------- */
+
+    var counter = $(".counter");
+    var status = doc.getElementById("ck-status");
+    var prefix = deck.getAttribute("data-prefix") || "";
+
+    function show(i, how) {
+      if (!slides.length) return;
+      how = how || {};
+      i = clamp(i);
+      var previous = slides[current];
+      if (i !== current) {
+        if (previous) {
+          previous.classList.remove("current");
+          previous.setAttribute("aria-hidden", "true");
+        }
+        current = i;
+        slides[i].classList.add("current");
+        slides[i].removeAttribute("aria-hidden");
+        decorate(slides[i]);
+      }
+      if (counter) counter.textContent = prefix + numbering.of(i) + "/" + numbering.total;
+      if (how.announce) announce(t("slide_titled", { n: numbering.of(i), total: numbering.total,
+                                                     title: titleOf(slides[i]) }));
+      if (how.hash) history.replaceState(null, "", "#" + (i + 1));
+      if (how.broadcast) sync.post({ type: "show", index: i });
+      keepFocus(previous);
+      listeners.forEach(function (fn) { fn(i); });
+    }
+
+    // A user's move: update the hash, tell the other tabs, announce the slide.
+    function go(i) { show(i, { hash: true, broadcast: true, announce: true }); }
+
+    function announce(text) { if (status) status.textContent = text; }
+
+    // Focus must not stay on a link of a slide that just went away (display: none).
+    function keepFocus(previous) {
+      var active = doc.activeElement;
+      if (previous && active && previous !== slides[current] && previous.contains(active)) {
+        deck.focus({ preventScroll: true });
+      }
+    }
+
+    /* ---------- URL: #N, #name or #src:path:line ---------- */
+
+    function indexFromHash() {
+      var hash = hashValue();
+      if (!hash) return 0;
+      if (/^\d+$/.test(hash)) return clamp(parseInt(hash, 10) - 1);
+      if (hash.indexOf("src:") === 0) {  // as lab reports link to slides
+        var source = hash.slice(4);
+        var at = slides.findIndex(function (s) { return s.getAttribute("data-source") === source; });
+        return at >= 0 ? at : 0;
+      }
+      var el = doc.getElementById(hash);
+      var i = el ? slides.indexOf(el.closest("section.slide")) : -1;
+      return i >= 0 ? i : 0;
+    }
+
+    /* ---------- Edit this slide on the forge ---------- */
+
+    var editBase = body.getAttribute("data-edit-base") || "";
+    var editLinks = Array.prototype.slice.call(doc.querySelectorAll("a.ck-edit"));
+
+    function editUrl(slide) {
+      var where = splitSource(slide);
+      if (!editBase || !where) return "";
+      return editBase + encodeURI(where.path) + "#L" + where.line;
+    }
+
+    function updateEditLinks(i) {
+      var url = editUrl(slides[i]);
+      editLinks.forEach(function (a) {
+        a.hidden = !url;
+        if (url) a.href = url; else a.removeAttribute("href");
       });
-      return inTitle.concat(inText);
     }
 
-    function snippet(entry, term) {
-      var at = entry.text.toLowerCase().indexOf(term);
-      if (at < 0) return entry.text.slice(0, 90);
-      var start = Math.max(0, at - 40);
-      return (start > 0 ? "…" : "") + entry.text.slice(start, at + 60) + "…";
+    function openEdit() {
+      var link = editLinks[0];
+      if (link && !link.hidden) link.click();
     }
 
-    function render(query) {
-      found = find(query);
-      list.textContent = "";
-      var term = query.toLowerCase().split(/\s+/).filter(Boolean)[0] || "";
-      found.slice(0, MAX_SHOWN).forEach(function (entry, k) {
-        var item = fromTemplate("ck-result-template");
-        item.id = "ck-result-" + k;
-        item.setAttribute("data-i", String(entry.i));
-        item.setAttribute("aria-selected", "false");
-        $(".ck-result-n", item).textContent = String(numbering.of(entry.i));
-        $(".ck-result-title", item).textContent = entry.title;
-        $(".ck-result-text", item).textContent = snippet(entry, term);
-        list.appendChild(item);
+    /* ---------- Copy buttons on lab commands ---------- */
+
+    function decorate(slide) {
+      if (slide.hasAttribute("data-ck-ready")) return;
+      slide.setAttribute("data-ck-ready", "");
+      each(slide.querySelectorAll(".lab pre.code, .exercise pre.code"), function (pre) {
+        var box = doc.createElement("div");
+        box.className = "ck-code";
+        pre.parentNode.insertBefore(box, pre);
+        box.appendChild(pre);
+        box.appendChild(fromTemplate("ck-copy-template"));
       });
-      statusLine.textContent = !query.trim() ? "" : !found.length ? t("search_none")
-        : found.length > MAX_SHOWN ? t("search_found_some", { count: found.length, shown: MAX_SHOWN })
-        : t("search_found", { count: found.length });
-      input.setAttribute("aria-expanded", found.length ? "true" : "false");
-      select(found.length ? 0 : -1);
     }
 
-    function select(k) {
-      var items = list.children;
-      if (active >= 0 && items[active]) items[active].setAttribute("aria-selected", "false");
-      active = k;
-      if (k >= 0 && items[k]) {
-        items[k].setAttribute("aria-selected", "true");
-        items[k].scrollIntoView({ block: "nearest" });
-        input.setAttribute("aria-activedescendant", items[k].id);
+    function copyCode(button) {
+      var pre = button.parentNode.querySelector("pre");
+      var text = pre ? pre.textContent : "";
+      var done = function (ok) { flashCopy(button, ok ? "copied" : "copy_failed"); };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(function () { done(true); },
+                                                 function () { done(copyByCommand(text)); });
       } else {
-        input.removeAttribute("aria-activedescendant");
+        done(copyByCommand(text));
       }
     }
 
-    function choose(item) {
-      var i = parseInt(item.getAttribute("data-i"), 10);
-      dialog.close();
-      go(i);
+    function copyByCommand(text) {  // older browsers, or a clipboard API that was refused
+      var area = doc.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "ck-offscreen";
+      body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = doc.execCommand("copy"); } catch (e) { ok = false; }
+      area.remove();
+      return ok;
     }
 
-    var dialog = {
-      el: el,
-      open: function () { showDialog(dialog, input); input.select(); },
-      close: function () { hideDialog(dialog); },
-      onKey: function (e) {
-        var count = list.children.length;
-        if (e.key === "Escape") dialog.close();
-        else if (e.key === "ArrowDown" && count) select((active + 1) % count);
-        else if (e.key === "ArrowUp" && count) select((active - 1 + count) % count);
-        else if (e.key === "Enter" && list.children[active]) choose(list.children[active]);
-        else return;
+    function flashCopy(button, key) {
+      button.setAttribute("data-label", t(key));
+      announce(t(key));
+      clearTimeout(button.ckTimer);
+      button.ckTimer = setTimeout(function () { button.setAttribute("data-label", t("copy")); }, 1500);
+    }
+
+    /* ---------- Dialogs: go to, search, help, overview ---------- */
+
+    var openDialog = null;  // { el, close(), onKey(e) } of the dialog shown, if any
+    var returnFocus = null;
+
+    function showDialog(dialog, focusEl) {
+      if (openDialog) openDialog.close();
+      returnFocus = doc.activeElement;
+      dialog.el.hidden = false;
+      openDialog = dialog;
+      if (focusEl) focusEl.focus();
+    }
+
+    function hideDialog(dialog) {
+      dialog.el.hidden = true;
+      if (openDialog === dialog) openDialog = null;
+      var back = returnFocus && returnFocus !== body && isVisible(returnFocus) ? returnFocus : deck;
+      returnFocus = null;
+      back.focus({ preventScroll: true });
+    }
+
+    var gotoBox = (function () {
+      var el = doc.getElementById("ck-goto");
+      var input = doc.getElementById("ck-goto-input");
+      var error = $(".ck-goto-error", el);
+      var dialog = {
+        el: el,
+        open: function () { input.value = ""; error.textContent = ""; showDialog(dialog, input); },
+        close: function () { hideDialog(dialog); },
+        onKey: function (e) { if (e.key === "Escape") { dialog.close(); e.preventDefault(); } }
+      };
+      $("form", el).addEventListener("submit", function (e) {
         e.preventDefault();
+        var value = input.value.trim();
+        var i = /^\d+$/.test(value) ? numbering.index(parseInt(value, 10)) : -1;
+        if (i < 0 || i >= slides.length) { error.textContent = t("go_to_invalid", { value: value }); return; }
+        dialog.close();
+        go(i);
+      });
+      return dialog;
+    })();
+
+    var helpBox = (function () {
+      var el = doc.getElementById("ck-help");
+      var dialog = {
+        el: el,
+        open: function () { showDialog(dialog, $("button", el)); },
+        close: function () { hideDialog(dialog); },
+        onKey: function (e) {
+          if (e.key === "Escape" || e.key === "?") { dialog.close(); e.preventDefault(); }
+        }
+      };
+      return dialog;
+    })();
+
+    /* ---------- Search over slide titles and text ---------- */
+
+    var search = (function () {
+      var el = doc.getElementById("ck-search");
+      var input = doc.getElementById("ck-search-input");
+      var list = doc.getElementById("ck-search-results");
+      var statusLine = $(".ck-search-status", el);
+      var MAX_SHOWN = 50;
+      var index = null, found = [], active = -1;
+
+      function buildIndex() {
+        return slides.map(function (s, i) {
+          var title = titleOf(s);
+          var text = flatText(s);
+          return { i: i, title: title, text: text, lower: (title + " " + text).toLowerCase(),
+                   titleLower: title.toLowerCase() };
+        });
       }
-    };
-    input.addEventListener("input", function () { render(input.value); });
-    list.addEventListener("click", function (e) {
-      var item = e.target.closest(".ck-result");
-      if (item) choose(item);
-    });
-    return dialog;
-  })();
 
-  /* ---------- Overview: a grid of thumbnails, filled only when scrolled into view ---------- */
+      function find(query) {
+        var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+        if (!terms.length) return [];
+        index = index || buildIndex();
+        var steps = stepsOf();
+        var inTitle = [], inText = [], previousMatched = false;
+        index.forEach(function (entry) {
+          var all = terms.every(function (w) { return entry.lower.indexOf(w) >= 0; });
+          var sameSlide = steps[entry.i] && previousMatched;  // list a slide once, at its first step
+          previousMatched = all;
+          if (!all || sameSlide) return;
+          var titled = terms.every(function (w) { return entry.titleLower.indexOf(w) >= 0; });
+          (titled ? inTitle : inText).push(entry);
+        });
+        return inTitle.concat(inText);
+      }
 
-  var overview = (function () {
-    var el = doc.getElementById("ck-overview");
-    var grid = $(".ck-grid", el);
-    var items = null, observer = null;
+      function snippet(entry, term) {  // the text around the term, the title left out
+        var text = entry.text.indexOf(entry.title) === 0 ? entry.text.slice(entry.title.length) : entry.text;
+        text = text.trim();
+        var at = text.toLowerCase().indexOf(term);
+        if (at < 0) return text.slice(0, 100);
+        var start = Math.max(0, at - 40);
+        return (start > 0 ? "…" : "") + text.slice(start, at + 60) + (at + 60 < text.length ? "…" : "");
+      }
 
-    function build() {
-      var fragment = doc.createDocumentFragment();
-      items = slides.map(function (s, i) {
+      function render(query) {
+        found = find(query);
+        list.textContent = "";
+        var term = query.toLowerCase().split(/\s+/).reduce(function (longest, w) {
+          return w.length > longest.length ? w : longest;
+        }, "");
+        found.slice(0, MAX_SHOWN).forEach(function (entry, k) {
+          var item = fromTemplate("ck-result-template");
+          item.id = "ck-result-" + k;
+          item.setAttribute("data-i", String(entry.i));
+          item.setAttribute("aria-selected", "false");
+          $(".ck-result-n", item).textContent = String(numbering.of(entry.i));
+          $(".ck-result-title", item).textContent = entry.title;
+          $(".ck-result-text", item).textContent = snippet(entry, term);
+          list.appendChild(item);
+        });
+        statusLine.textContent = !query.trim() ? "" : !found.length ? t("search_none")
+          : found.length > MAX_SHOWN ? t("search_found_some", { count: found.length, shown: MAX_SHOWN })
+          : t("search_found", { count: found.length });
+        input.setAttribute("aria-expanded", found.length ? "true" : "false");
+        select(found.length ? 0 : -1);
+      }
+
+      function select(k) {
+        var items = list.children;
+        if (active >= 0 && items[active]) items[active].setAttribute("aria-selected", "false");
+        active = k;
+        if (k >= 0 && items[k]) {
+          items[k].setAttribute("aria-selected", "true");
+          items[k].scrollIntoView({ block: "nearest" });
+          input.setAttribute("aria-activedescendant", items[k].id);
+        } else {
+          input.removeAttribute("aria-activedescendant");
+        }
+      }
+
+      function choose(item) {
+        var i = parseInt(item.getAttribute("data-i"), 10);
+        dialog.close();
+        go(i);
+      }
+
+      var dialog = {
+        el: el,
+        open: function () { showDialog(dialog, input); input.select(); },
+        close: function () { hideDialog(dialog); },
+        onKey: function (e) {
+          var count = list.children.length;
+          if (e.key === "Escape") dialog.close();
+          else if (e.key === "ArrowDown" && count) select((active + 1) % count);
+          else if (e.key === "ArrowUp" && count) select((active - 1 + count) % count);
+          else if (e.key === "Enter" && list.children[active]) choose(list.children[active]);
+          else return;
+          e.preventDefault();
+        }
+      };
+      input.addEventListener("input", function () { render(input.value); });
+      list.addEventListener("click", function (e) {
+        var item = e.target.closest(".ck-result");
+        if (item) choose(item);
+      });
+      return dialog;
+    })();
+
+    /* ---------- Overview: a virtual grid, only the thumbnails in view exist ---------- */
+
+    // Thousands of slides make thousands of thumbnails: the grid is laid out here, by arithmetic,
+    // and only the rows in view (and a few around) are in the DOM, each drawn when it appears.
+    var overview = (function () {
+      var el = doc.getElementById("ck-overview");
+      var grid = $(".ck-grid", el);
+      var PAD = 24, GAP = 18, MIN_WIDTH = 240, SPARE_ROWS = 2;
+      var shape = null;  // { columns, width, height, row }
+      var shown = {};  // index -> its <li>
+      var pending = false;
+
+      function measure() {
+        var room = el.clientWidth - 2 * PAD;
+        var columns = Math.max(1, Math.floor((room + GAP) / (MIN_WIDTH + GAP)));
+        var width = (room - (columns - 1) * GAP) / columns;
+        shape = { columns: columns, width: width, height: width * 9 / 16, row: width * 9 / 16 + GAP };
+        var rows = Math.ceil(slides.length / columns);
+        grid.style.height = (2 * PAD + rows * shape.row - GAP) + "px";
+        grid.style.setProperty("--preview-scale", String(width / 1600));
+        each(Object.keys(shown), function (i) { place(shown[i], Number(i)); });
+      }
+
+      function place(item, i) {
+        item.style.left = (PAD + (i % shape.columns) * (shape.width + GAP)) + "px";
+        item.style.top = (PAD + Math.floor(i / shape.columns) * shape.row) + "px";
+        item.style.width = shape.width + "px";
+        item.style.height = shape.height + "px";
+      }
+
+      function thumb(i) {
         var item = fromTemplate("ck-thumb-template");
-        var button = item.firstElementChild;
+        var title = titleOf(slides[i]);
         item.setAttribute("data-i", String(i));
-        button.setAttribute("aria-label", t("slide", { n: numbering.of(i), total: numbering.total }));
-        item.querySelector(".ck-thumb-n").textContent = String(numbering.of(i));
-        fragment.appendChild(item);
+        item.setAttribute("aria-setsize", String(slides.length));
+        item.setAttribute("aria-posinset", String(i + 1));
+        item.firstElementChild.setAttribute("aria-label", title
+          ? t("slide_titled", { n: numbering.of(i), total: numbering.total, title: title })
+          : t("slide", { n: numbering.of(i), total: numbering.total }));
+        $(".ck-thumb-n", item).textContent = String(numbering.of(i));
+        $(".ck-thumb-stage", item).appendChild(previewOf(slides[i]));
+        if (i === current) item.classList.add("ck-here");
+        place(item, i);
         return item;
+      }
+
+      function render() {  // the rows in view, and SPARE_ROWS more each side
+        pending = false;
+        var first = Math.max(0, Math.floor((el.scrollTop - PAD) / shape.row) - SPARE_ROWS);
+        var last = Math.ceil((el.scrollTop + el.clientHeight) / shape.row) + SPARE_ROWS;
+        var from = first * shape.columns, to = Math.min(slides.length, last * shape.columns);
+        var focused = doc.activeElement && doc.activeElement.closest(".ck-thumb");
+        each(Object.keys(shown), function (key) {
+          var i = Number(key);
+          if ((i < from || i >= to) && shown[i] !== focused) { shown[i].remove(); delete shown[i]; }
+        });
+        var fragment = doc.createDocumentFragment();
+        for (var i = from; i < to; i++) {
+          if (!shown[i]) { shown[i] = thumb(i); fragment.appendChild(shown[i]); }
+        }
+        grid.appendChild(fragment);
+      }
+
+      function later() {
+        if (!pending) { pending = true; requestAnimationFrame(render); }
+      }
+
+      function reveal(i) {  // scroll so that thumbnail i is in view, draw, and focus it
+        var top = PAD + Math.floor(i / shape.columns) * shape.row;
+        if (top < el.scrollTop || top + shape.height > el.scrollTop + el.clientHeight) {
+          el.scrollTop = top - (el.clientHeight - shape.height) / 2;
+        }
+        render();
+        shown[i].firstElementChild.focus({ preventScroll: true });
+      }
+
+      function mark(i) {
+        var old = grid.querySelector(".ck-thumb.ck-here");
+        if (old) old.classList.remove("ck-here");
+        if (shown[i]) shown[i].classList.add("ck-here");
+      }
+
+      function focusedIndex() {
+        var item = doc.activeElement && doc.activeElement.closest(".ck-thumb");
+        return item ? Number(item.getAttribute("data-i")) : current;
+      }
+
+      function move(e) {
+        var at = focusedIndex();
+        var to = { ArrowRight: at + 1, ArrowLeft: at - 1, ArrowDown: at + shape.columns,
+                   ArrowUp: at - shape.columns, Home: 0, End: slides.length - 1 }[e.key];
+        if (to === undefined) return false;
+        reveal(clamp(to));
+        return true;
+      }
+
+      var dialog = {
+        el: el,
+        open: function () {
+          showDialog(dialog, null);
+          body.classList.add("ck-overview-open");
+          measure();
+          el.scrollTop = 0;
+          reveal(current);
+          mark(current);
+        },
+        close: function () { body.classList.remove("ck-overview-open"); hideDialog(dialog); },
+        onKey: function (e) {
+          if (e.key === "Escape" || e.key === "o" || e.key === "O") dialog.close();
+          else if (!move(e)) return;
+          e.preventDefault();
+        }
+      };
+      el.addEventListener("scroll", function () { if (!el.hidden) later(); }, { passive: true });
+      grid.addEventListener("click", function (e) {
+        var item = e.target.closest(".ck-thumb");
+        if (!item) return;
+        dialog.close();
+        go(Number(item.getAttribute("data-i")));
       });
-      grid.appendChild(fragment);
-      observer = "IntersectionObserver" in window
-        ? new IntersectionObserver(fill, { root: el, rootMargin: "400px 0px" }) : null;
-      items.forEach(function (item) { if (observer) observer.observe(item); else fillItem(item); });
+      var follow = function (i) { if (!el.hidden) mark(i); };
+      follow.onResize = function () { if (!el.hidden) { measure(); render(); } };
+      listeners.push(follow);
+      return dialog;
+    })();
+
+    /* ---------- Presenter view and mirror mode ---------- */
+
+    var presenter = (function () {
+      var panel = doc.getElementById("ck-presenter");
+      var nextStage = $(".ck-pnext-stage", panel);
+      var endNote = $(".ck-pend", panel);
+      var notesBody = $(".ck-pnotes-body", panel);
+      var noNotes = $(".ck-pnone", panel);
+      var pcounter = $(".ck-pcounter", panel);
+      var clock = $(".ck-timer", panel);
+      var timerKey = "coursekit-timer:" + location.pathname;
+      var started = Date.now();
+
+      function url() {
+        var base = location.href.split("#")[0]
+          .replace(/([?&])(print|print-notes|mirror)(=[^&]*)?(&|$)/g, "$1").replace(/[?&]$/, "");
+        return base + (base.indexOf("?") < 0 ? "?" : "&") + "presenter#" + (current + 1);
+      }
+
+      function open() {
+        if (mode.presenter) return;
+        window.open(url(), "_blank");  // a normal tab, not a sized popup
+      }
+
+      function start(mirror) {
+        body.classList.add("ck-presenter-mode");
+        panel.hidden = false;
+        if (mirror) body.classList.add("ck-mirror");
+        try { started = Number(sessionStorage.getItem(timerKey)) || started; } catch (e) { /* no storage */ }
+        remember();
+        tick();
+        setInterval(tick, 1000);
+        var update = function (i) { render(i); };
+        update.onResize = function () { fitPreview(nextStage); };
+        listeners.push(update);
+      }
+
+      function remember() {
+        try { sessionStorage.setItem(timerKey, String(started)); } catch (e) { /* no storage */ }
+      }
+
+      function tick() {
+        var s = Math.max(0, Math.floor((Date.now() - started) / 1000));
+        var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+        clock.textContent = Math.floor(s / 3600) + ":" + pad(Math.floor(s / 60) % 60) + ":" + pad(s % 60);
+      }
+
+      function resetTimer() { started = Date.now(); remember(); tick(); }
+
+      function render(i) {
+        nextStage.textContent = "";
+        var last = i + 1 >= slides.length;
+        if (!last) nextStage.appendChild(previewOf(slides[i + 1]));
+        endNote.hidden = !last;
+        fitPreview(nextStage);
+        var notes = slides[i].querySelector("aside.notes");
+        notesBody.innerHTML = notes ? notes.innerHTML : "";
+        noNotes.hidden = !!notes;
+        pcounter.textContent = counter ? counter.textContent : "";
+      }
+
+      function toggleMirror() {
+        if (!mode.presenter) return;
+        body.classList.toggle("ck-mirror");
+        fit();
+      }
+
+      return { open: open, start: start, resetTimer: resetTimer, toggleMirror: toggleMirror };
+    })();
+
+    /* ---------- Sync between tabs: BroadcastChannel, else storage events ---------- */
+
+    var sync = (function () {
+      var key = "coursekit-sync:" + location.pathname;
+      var me = Math.random().toString(36).slice(2);
+      var channel = null;
+      try {
+        channel = window.BroadcastChannel ? new BroadcastChannel(key) : null;
+      } catch (e) {
+        channel = null;  // e.g. refused for this origin: storage events remain
+      }
+
+      function post(message) {
+        message.from = me;
+        if (channel) { channel.postMessage(message); return; }
+        message.nonce = Date.now() + Math.random();  // storage events fire on changes only
+        try { localStorage.setItem(key, JSON.stringify(message)); } catch (e) { /* no storage */ }
+      }
+
+      function receive(message) {
+        if (!message || message.from === me) return;
+        if (message.type === "show" && typeof message.index === "number") {
+          show(message.index, { hash: true });
+        } else if (message.type === "hello" && !mode.presenter) {
+          post({ type: "show", index: current });  // a new presenter view joins this audience
+        }
+      }
+
+      if (channel) channel.onmessage = function (e) { receive(e.data); };
+      window.addEventListener("storage", function (e) {
+        if (e.key !== key || !e.newValue) return;
+        try { receive(JSON.parse(e.newValue)); } catch (err) { /* not ours */ }
+      });
+      return { post: post };
+    })();
+
+    /* ---------- Print: one page per slide, final steps only, optional notes pages ---------- */
+
+    function preparePrint() {
+      slides.forEach(function (s, i) { s.classList.toggle("ck-superseded", isSuperseded(i)); });
     }
 
-    function fill(entries) {
-      entries.forEach(function (entry) {
-        if (!entry.isIntersecting) return;
-        fillItem(entry.target);
-        observer.unobserve(entry.target);
+    function addNotesPages() {
+      slides.forEach(function (s, i) {
+        if (isSuperseded(i)) return;
+        var page = fromTemplate("ck-notes-template");
+        $(".ck-notes-title", page).textContent = t("notes_for", { n: numbering.of(i) });
+        var notes = s.querySelector("aside.notes");
+        $(".ck-notes-body", page).innerHTML = notes ? notes.innerHTML : "";
+        if (!notes) $(".ck-notes-body", page).textContent = t("no_notes");
+        s.parentNode.insertBefore(page, s.nextSibling);
       });
     }
 
-    function fillItem(item) {
-      var i = parseInt(item.getAttribute("data-i"), 10);
-      var stage = item.querySelector(".ck-thumb-stage");
-      if (stage.firstChild) return;
-      stage.appendChild(previewOf(slides[i]));
-      var title = titleOf(slides[i]);
-      if (title) {
-        item.firstElementChild.setAttribute("aria-label", t("slide_titled",
-          { n: numbering.of(i), total: numbering.total, title: title }));
+    /* ---------- Input: keys, clicks and taps, swipes, the toolbar ---------- */
+
+    function onKey(e) {
+      if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (openDialog) { openDialog.onKey(e); return; }
+      if (isTyping(e.target)) return;
+      if ((e.key === " " || e.key === "Enter") && e.target.closest && e.target.closest("a, button")) return;
+      var action = keyAction(e);
+      if (!action) return;
+      e.preventDefault();
+      action();
+    }
+
+    function keyAction(e) {
+      switch (e.key) {
+        case "ArrowRight": case "ArrowDown": case "PageDown":
+          return function () { go(current + 1); };
+        case " ": case "Spacebar":
+          return function () { go(current + (e.shiftKey ? -1 : 1)); };
+        case "ArrowLeft": case "ArrowUp": case "PageUp":
+          return function () { go(current - 1); };
+        case "Home": return function () { go(0); };
+        case "End": return function () { go(slides.length - 1); };
+        case "g": case "G": return gotoBox.open;
+        case "/": return search.open;
+        case "o": case "O": return overview.open;
+        case "p": case "P": return mode.presenter ? null : presenter.open;
+        case "m": case "M": return mode.presenter ? presenter.toggleMirror : null;
+        case "t": case "T": return mode.presenter ? presenter.resetTimer : null;
+        case "e": case "E": return openEdit;
+        case "?": return helpBox.open;
+        default: return null;
       }
     }
 
-    function scale() {
-      var stage = items && items.length ? items[0].querySelector(".ck-thumb-stage") : null;
-      if (stage) grid.style.setProperty("--preview-scale", String(stage.clientWidth / 1600));
-    }
-
-    function mark(i) {
-      if (!items) return;
-      var old = grid.querySelector(".ck-thumb.ck-here");
-      if (old) old.classList.remove("ck-here");
-      items[i].classList.add("ck-here");
-    }
-
-    function columns() {
-      var top = items[0].offsetTop, n = 0;
-      while (n < items.length && items[n].offsetTop === top) n++;
-      return Math.max(n, 1);
-    }
-
-    function move(e) {
-      var item = doc.activeElement && doc.activeElement.closest(".ck-thumb");
-      var at = item ? items.indexOf(item) : current;
-      var to = { ArrowRight: at + 1, ArrowLeft: at - 1, ArrowDown: at + columns(),
-                 ArrowUp: at - columns(), Home: 0, End: items.length - 1 }[e.key];
-      if (to === undefined) return false;
-      items[clamp(to)].firstElementChild.focus();
-      return true;
-    }
-
-    var dialog = {
-      el: el,
-      open: function () {
-        if (!items) build();
-        showDialog(dialog, null);
-        body.classList.add("ck-overview-open");
-        scale();
-        mark(current);
-        items[current].scrollIntoView({ block: "center" });
-        items[current].firstElementChild.focus({ preventScroll: true });
-      },
-      close: function () { body.classList.remove("ck-overview-open"); hideDialog(dialog); },
-      onKey: function (e) {
-        if (e.key === "Escape" || e.key === "o" || e.key === "O") dialog.close();
-        else if (!move(e)) return;
-        e.preventDefault();
-      },
-      isOpen: function () { return !el.hidden; }
+    var toolbarActions = {
+      previous: function () { go(current - 1); },
+      next: function () { go(current + 1); },
+      "go-to": function () { gotoBox.open(); },
+      search: function () { search.open(); },
+      overview: function () { overview.open(); },
+      presenter: function () { presenter.open(); },
+      help: function () { helpBox.open(); },
+      close: function () { if (openDialog) openDialog.close(); },
+      mirror: function () { presenter.toggleMirror(); },
+      "timer-reset": function () { presenter.resetTimer(); }
     };
-    grid.addEventListener("click", function (e) {
-      var item = e.target.closest(".ck-thumb");
-      if (!item) return;
-      dialog.close();
-      go(parseInt(item.getAttribute("data-i"), 10));
-    });
-    var follow = function (i) { mark(i); };
-    follow.onResize = function () { if (!el.hidden) scale(); };
-    listeners.push(follow);
-    return dialog;
-  })();
 
-  /* ---------- Presenter view and mirror mode ---------- */
-
-  var presenter = (function () {
-    var panel = doc.getElementById("ck-presenter");
-    var nextStage = $(".ck-pnext-stage", panel);
-    var endNote = $(".ck-pend", panel);
-    var notesBody = $(".ck-pnotes-body", panel);
-    var noNotes = $(".ck-pnone", panel);
-    var pcounter = $(".ck-pcounter", panel);
-    var clock = $(".ck-timer", panel);
-    var timerKey = "coursekit-timer:" + location.pathname;
-    var started = Date.now();
-
-    function url() {
-      var base = location.href.split("#")[0].replace(/([?&])(print|print-notes|mirror)(=[^&]*)?(&|$)/g, "$1");
-      base = base.replace(/[?&]$/, "");
-      return base + (base.indexOf("?") < 0 ? "?" : "&") + "presenter#" + (current + 1);
+    function onControl(e) {
+      var copy = e.target.closest(".ck-copy");
+      if (copy) { copyCode(copy); return; }
+      var control = e.target.closest("[data-ck]");
+      var action = control && toolbarActions[control.getAttribute("data-ck")];
+      if (action) action();
     }
 
-    function open() {
-      if (mode.presenter) return;
-      window.open(url(), "_blank");  // a normal tab, not a sized popup
+    // Left quarter of the stage: previous; right quarter: next; the middle shows the toolbar.
+    function onStageClick(e) {
+      if (e.button !== 0 || e.defaultPrevented) return;
+      if (e.target.closest("a, button, input, select, textarea, label, summary, pre, video, audio")) return;
+      if (String(window.getSelection ? window.getSelection() : "")) return;
+      var box = deck.getBoundingClientRect();
+      var x = (e.clientX - box.left) / box.width;
+      if (x < 0.25) go(current - 1);
+      else if (x > 0.75) go(current + 1);
+      else revealToolbar();
     }
 
-    function start(mirror) {
-      body.classList.add("ck-presenter-mode");
-      panel.hidden = false;
-      if (mirror) body.classList.add("ck-mirror");
-      try { started = Number(sessionStorage.getItem(timerKey)) || started; } catch (e) { /* no storage */ }
-      remember();
-      tick();
-      setInterval(tick, 1000);
-      var update = function (i) { render(i); };
-      update.onResize = function () { fitPreview(nextStage); };
-      listeners.push(update);
-    }
-
-    function remember() {
-      try { sessionStorage.setItem(timerKey, String(started)); } catch (e) { /* no storage */ }
-    }
-
-    function tick() {
-      var s = Math.max(0, Math.floor((Date.now() - started) / 1000));
-      var pad = function (n) { return (n < 10 ? "0" : "") + n; };
-      clock.textContent = Math.floor(s / 3600) + ":" + pad(Math.floor(s / 60) % 60) + ":" + pad(s % 60);
-    }
-
-    function resetTimer() { started = Date.now(); remember(); tick(); }
-
-    function render(i) {
-      nextStage.textContent = "";
-      var last = i + 1 >= slides.length;
-      if (!last) nextStage.appendChild(previewOf(slides[i + 1]));
-      endNote.hidden = !last;
-      fitPreview(nextStage);
-      var notes = slides[i].querySelector("aside.notes");
-      notesBody.innerHTML = notes ? notes.innerHTML : "";
-      noNotes.hidden = !!notes;
-      pcounter.textContent = counter ? counter.textContent : "";
-    }
-
-    function toggleMirror() {
-      if (!mode.presenter) return;
-      body.classList.toggle("ck-mirror");
-      fit();
-    }
-
-    return { open: open, start: start, resetTimer: resetTimer, toggleMirror: toggleMirror };
-  })();
-
-  /* ---------- Sync between tabs: BroadcastChannel, else storage events ---------- */
-
-  var sync = (function () {
-    var key = "coursekit-sync:" + location.pathname;
-    var me = Math.random().toString(36).slice(2);
-    var channel = null;
-    try { channel = window.BroadcastChannel ? new BroadcastChannel(key) : null; } catch (e) { channel = null; }
-
-    function post(message) {
-      message.from = me;
-      if (channel) { channel.postMessage(message); return; }
-      message.nonce = Date.now() + Math.random();  // storage events fire on changes only
-      try { localStorage.setItem(key, JSON.stringify(message)); } catch (e) { /* no storage */ }
-    }
-
-    function receive(message) {
-      if (!message || message.from === me) return;
-      if (message.type === "show" && typeof message.index === "number") {
-        show(message.index, { hash: true });
-      } else if (message.type === "hello" && !mode.presenter) {
-        post({ type: "show", index: current });  // a new presenter view joins this audience
+    // A link to another slide (or a hash typed in the address bar): focus goes to the deck, so
+    // that keys keep working and nothing focused is left on a hidden slide.
+    function onHashChange() {
+      show(indexFromHash(), { hash: true, broadcast: true, announce: true });
+      var active = doc.activeElement;
+      if (!openDialog && (!active || active === body || !isVisible(active))) {
+        deck.focus({ preventScroll: true });
       }
     }
 
-    if (channel) channel.onmessage = function (e) { receive(e.data); };
-    window.addEventListener("storage", function (e) {
-      if (e.key !== key || !e.newValue) return;
-      try { receive(JSON.parse(e.newValue)); } catch (err) { /* not ours */ }
-    });
-    return { post: post };
-  })();
+    var touchStart = null;
 
-  /* ---------- Print: one page per slide, final steps only, optional notes pages ---------- */
-
-  function preparePrint() {
-    slides.forEach(function (s, i) { s.classList.toggle("ck-superseded", isSuperseded(i)); });
-  }
-
-  function addNotesPages() {
-    slides.forEach(function (s, i) {
-      if (isSuperseded(i)) return;
-      var page = fromTemplate("ck-notes-template");
-      $(".ck-notes-title", page).textContent = t("notes_for", { n: numbering.of(i) });
-      var notes = s.querySelector("aside.notes");
-      $(".ck-notes-body", page).innerHTML = notes ? notes.innerHTML : "";
-      if (!notes) $(".ck-notes-body", page).textContent = t("no_notes");
-      s.parentNode.insertBefore(page, s.nextSibling);
-    });
-  }
-
-  /* ---------- Input: keys, clicks and taps, swipes, the toolbar ---------- */
-
-  function onKey(e) {
-    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
-    if (openDialog) { openDialog.onKey(e); return; }
-    if (isTyping(e.target)) return;
-    if ((e.key === " " || e.key === "Enter") && e.target.closest && e.target.closest("a, button")) return;
-    var action = keyAction(e);
-    if (!action) return;
-    e.preventDefault();
-    action();
-  }
-
-  function keyAction(e) {
-    switch (e.key) {
-      case "ArrowRight": case "ArrowDown": case "PageDown":
-        return function () { go(current + 1); };
-      case " ": case "Spacebar":
-        return function () { go(current + (e.shiftKey ? -1 : 1)); };
-      case "ArrowLeft": case "ArrowUp": case "PageUp":
-        return function () { go(current - 1); };
-      case "Home": return function () { go(0); };
-      case "End": return function () { go(slides.length - 1); };
-      case "g": case "G": return gotoBox.open;
-      case "/": return search.open;
-      case "o": case "O": return overview.open;
-      case "p": case "P": return mode.presenter ? null : presenter.open;
-      case "m": case "M": return mode.presenter ? presenter.toggleMirror : null;
-      case "t": case "T": return mode.presenter ? presenter.resetTimer : null;
-      case "e": case "E": return openEdit;
-      case "?": return helpBox.open;
-      default: return null;
+    function onTouchStart(e) {
+      touchStart = e.touches.length === 1 ? { x: e.touches[0].clientX, y: e.touches[0].clientY } : null;
     }
-  }
 
-  var toolbarActions = {
-    previous: function () { go(current - 1); },
-    next: function () { go(current + 1); },
-    "go-to": function () { gotoBox.open(); },
-    search: function () { search.open(); },
-    overview: function () { overview.open(); },
-    presenter: function () { presenter.open(); },
-    help: function () { helpBox.open(); },
-    close: function () { if (openDialog) openDialog.close(); },
-    mirror: function () { presenter.toggleMirror(); },
-    "timer-reset": function () { presenter.resetTimer(); }
-  };
-
-  function onControl(e) {
-    var copy = e.target.closest(".ck-copy");
-    if (copy) { copyCode(copy); return; }
-    var control = e.target.closest("[data-ck]");
-    var action = control && toolbarActions[control.getAttribute("data-ck")];
-    if (action) action();
-  }
-
-  // Left quarter of the stage: previous; right quarter: next; the middle shows the toolbar.
-  function onStageClick(e) {
-    if (e.button !== 0 || e.defaultPrevented) return;
-    if (e.target.closest("a, button, input, select, textarea, label, summary, pre, video, audio")) return;
-    if (String(window.getSelection ? window.getSelection() : "")) return;
-    var box = deck.getBoundingClientRect();
-    var x = (e.clientX - box.left) / box.width;
-    if (x < 0.25) go(current - 1);
-    else if (x > 0.75) go(current + 1);
-    else revealToolbar();
-  }
-
-  var touchStart = null;
-
-  function onTouchStart(e) {
-    touchStart = e.touches.length === 1 ? { x: e.touches[0].clientX, y: e.touches[0].clientY } : null;
-  }
-
-  function onTouchEnd(e) {
-    if (!touchStart || !e.changedTouches.length) return;
-    var dx = e.changedTouches[0].clientX - touchStart.x;
-    var dy = e.changedTouches[0].clientY - touchStart.y;
-    touchStart = null;
-    if (Math.abs(dx) > 50 && Math.abs(dx) > 1.5 * Math.abs(dy)) go(current + (dx < 0 ? 1 : -1));
-  }
-
-  var toolbarTimer = null;
-
-  function revealToolbar() {
-    body.classList.add("ck-ui-visible");
-    clearTimeout(toolbarTimer);
-    toolbarTimer = setTimeout(function () { body.classList.remove("ck-ui-visible"); }, 2500);
-  }
-
-  /* ---------- Start ---------- */
-
-  function start() {
-    slides.forEach(function (s) { s.setAttribute("aria-hidden", "true"); });
-    listeners.push(updateEditLinks);
-    if (mode.presenter) presenter.start(params.has("mirror"));
-    if (mode.print) {
-      body.classList.add("ck-print");
-      preparePrint();
-      if (mode.printNotes) addNotesPages();
+    function onTouchEnd(e) {
+      if (!touchStart || !e.changedTouches.length) return;
+      var dx = e.changedTouches[0].clientX - touchStart.x;
+      var dy = e.changedTouches[0].clientY - touchStart.y;
+      touchStart = null;
+      if (Math.abs(dx) > 50 && Math.abs(dx) > 1.5 * Math.abs(dy)) go(current + (dx < 0 ? 1 : -1));
     }
-    fit();
-    show(indexFromHash(), {});
-    doc.addEventListener("keydown", onKey);
-    doc.addEventListener("click", onControl);
-    deck.addEventListener("click", onStageClick);
-    deck.addEventListener("touchstart", onTouchStart, { passive: true });
-    deck.addEventListener("touchend", onTouchEnd, { passive: true });
-    doc.addEventListener("mousemove", revealToolbar, { passive: true });
-    window.addEventListener("hashchange", function () {
-      show(indexFromHash(), { hash: true, broadcast: true, announce: true });
-    });
-    window.addEventListener("resize", fit);
-    window.addEventListener("beforeprint", preparePrint);
-    if (mode.presenter) sync.post({ type: "hello" });
-  }
 
-  start();
+    var toolbarTimer = null;
+
+    function revealToolbar() {
+      body.classList.add("ck-ui-visible");
+      clearTimeout(toolbarTimer);
+      toolbarTimer = setTimeout(function () { body.classList.remove("ck-ui-visible"); }, 2500);
+    }
+
+    /* ---------- Other languages ---------- */
+
+    function onLanguageLink(e) {
+      // The same slide in the other language: both builds have the same slides, in order.
+      var link = e.target.closest && e.target.closest("a.ck-lang");
+      if (!link) return;
+      link.href = link.getAttribute("href").split("#")[0] + "#" + (current + 1);
+    }
+
+    /* ---------- Start ---------- */
+
+    function start() {
+      slides.forEach(function (s) { s.setAttribute("aria-hidden", "true"); });
+      listeners.push(updateEditLinks);
+      if (mode.presenter) presenter.start(params.has("mirror"));
+      if (mode.print) {
+        body.classList.add("ck-print");
+        preparePrint();
+        if (mode.printNotes) addNotesPages();
+      }
+      fit();
+      show(indexFromHash(), {});
+      var early = doc.getElementById("ck-boot");
+      if (early) early.remove();
+      doc.addEventListener("keydown", onKey);
+      doc.addEventListener("click", onLanguageLink, true);
+      doc.addEventListener("click", onControl);
+      deck.addEventListener("click", onStageClick);
+      deck.addEventListener("touchstart", onTouchStart, { passive: true });
+      deck.addEventListener("touchend", onTouchEnd, { passive: true });
+      doc.addEventListener("mousemove", revealToolbar, { passive: true });
+      window.addEventListener("hashchange", onHashChange);
+      window.addEventListener("resize", fit);
+      window.addEventListener("beforeprint", preparePrint);
+      if (mode.presenter) sync.post({ type: "hello" });
+    }
+
+    start();
+  }
 })();

@@ -1,0 +1,174 @@
+"""Accessibility of the deck: hidden slides hidden from assistive technology, the current slide
+announced, focus kept sane, labelled controls, unique ids; then axe-core over every state of
+the interface when npm can fetch it (the checks written here run regardless)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+import pytest
+from runtime_support import Session, position, total
+
+from builder.render.ui import UI
+
+AXE = "axe-core@4.14.1"
+AXE_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "coursekit" / f"{AXE}.min.js"
+
+ACCESSIBLE_NAME = """e => (e.getAttribute('aria-label') || '').trim()
+    || (e.getAttribute('aria-labelledby') || '').split(/\\s+/).map(id => document.getElementById(id))
+         .filter(Boolean).map(l => l.textContent).join(' ').trim()
+    || e.textContent.trim() || (e.id && [...document.querySelectorAll(`label[for="${e.id}"]`)]
+         .map(l => l.textContent).join(' ').trim()) || ''"""
+
+
+@pytest.fixture
+def session(browser):
+    s = Session(browser)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def url(built_course: Path) -> str:
+    return (built_course / "en" / "kube-consul.html").as_uri()
+
+
+def slides_for_assistive_tech(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "section.slide", "els => els.filter(e => e.getAttribute('aria-hidden') !== 'true').map(e => e.id)")
+
+
+def unnamed_controls(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "button, a[href], input, [role=dialog], [role=listbox], [role=option], nav, aside[aria-label]",
+        f"els => els.filter(e => !({ACCESSIBLE_NAME})(e)).map(e => e.outerHTML.slice(0, 80))")
+
+
+def duplicate_ids(page) -> list[str]:
+    return page.evaluate("""() => { const seen = {}, dup = [];
+        document.querySelectorAll('[id]').forEach(e => { if (seen[e.id]) dup.push(e.id); seen[e.id] = 1; });
+        return dup; }""")
+
+
+def test_only_the_current_slide_reaches_assistive_technology(session, url):
+    page = session.open(url + "#src:slides/k8s/consul.md:86")
+    current = page.eval_on_selector("section.slide.current", "e => e.id")
+    assert slides_for_assistive_tech(page) == [current]
+    tree = page.locator("main").aria_snapshot()
+    assert "Running our Consul cluster" in tree
+    assert "Caveats" not in tree and "ordered startup" not in tree  # next slide, notes
+    page.keyboard.press("ArrowRight")
+    assert slides_for_assistive_tech(page) == [page.eval_on_selector("section.slide.current", "e => e.id")]
+    assert "Caveats" in page.locator("main").aria_snapshot()
+
+
+def test_the_new_slide_is_announced(session, url):
+    page = session.open(url)
+    status = page.locator("#ck-status")
+    assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+    assert page.get_attribute("main", "aria-live") is None  # not the whole slide read out
+    page.keyboard.press("End")
+    n = total(page)
+    title = "Thank you!"
+    assert status.text_content() == UI["slide_titled"].format(n=n, total=n, title=title) or \
+        status.text_content().startswith(UI["slide_titled"].split("{")[0])
+
+
+def test_landmarks_labels_ids_and_images(session, url):
+    page = session.open(url)
+    assert page.locator("main").count() == 1
+    assert page.get_attribute("nav.ck-toolbar", "aria-label") == UI["controls"]
+    assert page.get_attribute("html", "lang") == "en"
+    assert unnamed_controls(page) == []
+    assert duplicate_ids(page) == []
+    assert page.eval_on_selector_all("img", "els => els.filter(e => !e.getAttribute('alt')).length") == 0
+    for key in ("o", "/"):
+        page.keyboard.press(key)
+        if key == "/":
+            page.keyboard.type("consul")
+        assert unnamed_controls(page) == [] and duplicate_ids(page) == []
+        page.keyboard.press("Escape")
+    presenter = session.open(url + "?presenter")
+    assert unnamed_controls(presenter) == [] and duplicate_ids(presenter) == []
+
+
+def test_focus_follows_the_user_and_never_stays_on_a_hidden_slide(session, url):
+    page = session.open(url + "#toc-running-a-consul-cluster")
+    page.focus("#toc-running-a-consul-cluster a[rel=next]")
+    page.keyboard.press("Enter")  # the link moves to another slide: its own slide disappears
+    page.wait_for_selector("#toc-persistent-consul-cluster.current")  # on hashchange, a task later
+    page.wait_for_function("() => document.activeElement.id === 'ck-deck'", timeout=5000)
+    page.keyboard.press("ArrowRight")  # and keys still work from there
+    source = page.get_attribute("section.slide.current", "data-source")
+    assert source.startswith("slides/k8s/consul-persistent")
+    # Dialogs take focus and give it back to what had it.
+    page.focus("#ck-toolbar button[data-ck=search]")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "ck-search-input"
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement.dataset.ck") == "search"
+    page.keyboard.press("?")
+    assert page.is_visible("#ck-help")
+    assert page.evaluate("document.activeElement.dataset.ck") == "close"
+    page.keyboard.press("Escape")
+    assert page.is_hidden("#ck-help")
+    here = position(page)
+    page.keyboard.press("Space")  # Space on a focused button presses it, it does not also navigate
+    assert position(page) == here
+
+
+# ---------- axe-core ----------
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's browser build, fetched once with `npm pack` and cached; skipped without npm."""
+    if not AXE_CACHE.is_file():
+        npm = shutil.which("npm")
+        if not npm:
+            pytest.skip(f"npm is not installed: cannot fetch {AXE} (the checks above still ran)")
+        with tempfile.TemporaryDirectory() as tmp:
+            result = subprocess.run([npm, "pack", AXE, "--pack-destination", tmp, "--silent"],
+                                    capture_output=True, text=True, timeout=180)
+            packed = list(Path(tmp).glob("axe-core-*.tgz"))
+            if result.returncode or not packed:
+                pytest.skip(f"npm pack {AXE} failed: {result.stderr.strip()[-300:]}")
+            with tarfile.open(packed[0]) as tar:
+                source = tar.extractfile("package/axe.min.js").read()
+        AXE_CACHE.parent.mkdir(parents=True, exist_ok=True)
+        partial = AXE_CACHE.with_suffix(".tmp")
+        partial.write_bytes(source)
+        partial.replace(AXE_CACHE)
+    return AXE_CACHE.read_text(encoding="utf-8")
+
+
+def axe_violations(page, source: str) -> list[str]:
+    if not page.evaluate("() => !!window.axe"):
+        page.add_script_tag(content=source)
+    found = page.evaluate("""() => axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+                                                                'best-practice']})
+        .then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))""")
+    return found
+
+
+def test_axe_finds_nothing_in_any_state(session, url, axe_source):
+    page = session.open(url + "#src:slides/k8s/consul.md:86")
+    assert axe_violations(page, axe_source) == []
+    page.keyboard.press("/")
+    page.keyboard.type("consul")
+    assert axe_violations(page, axe_source) == []
+    page.keyboard.press("Escape")
+    page.keyboard.press("o")
+    assert axe_violations(page, axe_source) == []
+    page.keyboard.press("Escape")
+    page.keyboard.press("?")
+    assert axe_violations(page, axe_source) == []
+    page.keyboard.press("Escape")
+    page.keyboard.press("g")
+    assert axe_violations(page, axe_source) == []
+    presenter = session.open(url + "?presenter#18")
+    assert axe_violations(presenter, axe_source) == []
