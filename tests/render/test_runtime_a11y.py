@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from runtime_support import Session, position, total
+from runtime_support import position, total
 
 from builder.render.ui import UI
 
@@ -24,18 +24,6 @@ ACCESSIBLE_NAME = """e => (e.getAttribute('aria-label') || '').trim()
          .filter(Boolean).map(l => l.textContent).join(' ').trim()
     || e.textContent.trim() || (e.id && [...document.querySelectorAll(`label[for="${e.id}"]`)]
          .map(l => l.textContent).join(' ').trim()) || ''"""
-
-
-@pytest.fixture
-def session(browser):
-    s = Session(browser)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def url(built_course: Path) -> str:
-    return (built_course / "en" / "kube-consul.html").as_uri()
 
 
 def slides_for_assistive_tech(page) -> list[str]:

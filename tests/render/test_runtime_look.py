@@ -3,8 +3,6 @@ screenshot, decoded here), copy buttons on lab commands, macro and slide classes
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from runtime_support import Session, decode_png, visit
 
@@ -12,18 +10,6 @@ from builder.build import build
 from builder.render.ui import UI
 
 LAB_SLIDE = "slides/k8s/consul.md:86"
-
-
-@pytest.fixture
-def session(browser):
-    s = Session(browser)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def url(built_course: Path) -> str:
-    return (built_course / "en" / "kube-consul.html").as_uri()
 
 
 def greenish(pixel: tuple[int, int, int]) -> bool:

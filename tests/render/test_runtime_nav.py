@@ -4,9 +4,6 @@ would leave the machine."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from runtime_support import (
     Session,
     counter,
@@ -21,18 +18,6 @@ from runtime_support import (
 from builder.render.ui import UI
 
 LAB_SLIDE = "slides/k8s/consul.md:86"  # "Running our Consul cluster", with a lab and notes
-
-
-@pytest.fixture
-def session(browser):
-    s = Session(browser)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def url(built_course: Path) -> str:
-    return (built_course / "en" / "kube-consul.html").as_uri()
 
 
 def test_keys_move_through_slides_and_steps(session, url):

@@ -3,22 +3,8 @@ when scrolled into view."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from runtime_support import Session, big_deck, position, total
-
-
-@pytest.fixture
-def session(browser):
-    s = Session(browser)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def url(built_course: Path) -> str:
-    return (built_course / "en" / "kube-consul.html").as_uri()
+from runtime_support import big_deck, position, total
 
 
 @pytest.fixture(scope="module")

@@ -5,26 +5,12 @@ exactly what the audience sees."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import pytest
-from runtime_support import Session, counter, index_of_source, position, wait_position
+from runtime_support import counter, index_of_source, position, wait_position
 
 from builder.render.ui import UI
 
 LAB_SLIDE = "slides/k8s/consul.md:86"
-
-
-@pytest.fixture
-def session(browser):
-    s = Session(browser)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def url(built_course: Path) -> str:
-    return (built_course / "en" / "kube-consul.html").as_uri()
 
 
 def test_p_opens_the_presenter_view_in_a_new_tab(session, url):

@@ -24,11 +24,6 @@ def session(browser):
     s.close()
 
 
-@pytest.fixture
-def url(built_course: Path) -> str:
-    return (built_course / "en" / "kube-consul.html").as_uri()
-
-
 @pytest.fixture(scope="module")
 def model() -> dict[str, tuple[int, int]]:
     return steps(ROOT / "slides" / "kube-consul.yml")
