@@ -91,4 +91,4 @@ def _catalog(lang: str) -> dict[str, str]:
 
 def css_string(text: str) -> str:
     """A CSS string literal (for `content:`), safe inside a <style> element."""
-    return json.dumps(text).replace("<", "\\3c ")
+    return json.dumps(text, ensure_ascii=False).replace("<", "\\3c ")

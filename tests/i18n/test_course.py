@@ -63,5 +63,7 @@ def test_a_changed_english_sentence_goes_fuzzy_and_shows_in_english(tmp_path):
     slide = re.search(r'<section class="slide untranslated"[^>]*data-source="slides/k8s/consul.md:1"',
                       html)
     assert slide, "the slide with the untranslated sentence is marked"
+    marker = re.search(r"--ck-untranslated: (\"[^\"]+\")", html).group(1)
+    assert marker == '"Pas encore traduit : affiché en anglais"'  # the discreet mark's words
     status = run("i18n", "status")
     assert re.search(r"slides/k8s/consul.md\s+\d+/\d+ .*1 fuzzy", status.stdout)
