@@ -118,3 +118,24 @@ def test_cli_refuses_a_busy_port(site, course):
                              "--port", str(port)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert result.stderr.startswith(f"--port: cannot listen on 127.0.0.1:{port}")
+
+
+def test_translation_save_rebuilds_the_french_deck(course, tmp_path):
+    from builder.serve.app import Serve
+
+    course.write("slides/a.md", "# Alpha\n\n- hello there\n")
+    course.write("slides/deck.yml", "content:\n- - a.md\n")
+    app = Serve(course.root, course.root / "dist", port=0, langs=("en", "fr"), log=[].append)
+    app.start()
+    try:
+        client = Events(app.server.server_address[1])
+        po = course.root / "slides/locale/fr/a.po"
+        po.parent.mkdir(parents=True)
+        write(po, 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+                  'msgid "hello there"\nmsgstr "bonjour"\n')
+        assert client.next() == ("reload", {"decks": ["/en/deck.html", "/fr/deck.html"]})
+        assert "<li>bonjour</li>" in get(app, "/fr/deck.html")[1]
+        assert "<li>hello there</li>" in get(app, "/en/deck.html")[1]
+        client.close()
+    finally:
+        app.stop()
