@@ -125,12 +125,12 @@ def test_translation_save_rebuilds_the_french_deck(course, tmp_path):
 
     course.write("slides/a.md", "# Alpha\n\n- hello there\n")
     course.write("slides/deck.yml", "content:\n- - a.md\n")
+    po = course.root / "slides/locale/fr/a.po"
+    po.parent.mkdir(parents=True)
     app = Serve(course.root, course.root / "dist", port=0, langs=("en", "fr"), log=[].append)
     app.start()
     try:
         client = Events(app.server.server_address[1])
-        po = course.root / "slides/locale/fr/a.po"
-        po.parent.mkdir(parents=True)
         write(po, 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
                   'msgid "hello there"\nmsgstr "bonjour"\n')
         assert client.next() == ("reload", {"decks": ["/en/deck.html", "/fr/deck.html"]})
