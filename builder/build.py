@@ -274,6 +274,3 @@ def _check_images(repo: Path, chapters: list[Chapter], warnings: list[CourseWarn
                     continue
                 if not (repo / "slides" / rel).is_file():
                     warnings.append(CourseWarning(path, line, f"image not found: slides/{rel}"))
-
-
-__all__ = ["build", "BuildReport", "compile_chapters", "find_manifests", "load_decks", "relpath"]

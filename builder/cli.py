@@ -177,8 +177,10 @@ def _i18n_status(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from builder.build import check_languages
     from builder.serve.app import Serve
 
+    check_languages(args.lang)
     repo = args.repo.resolve()
     manifests = [m if m.is_absolute() or m.exists() else repo / m for m in args.manifests]
     try:
