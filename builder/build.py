@@ -22,7 +22,7 @@ from builder.errors import CourseError, CourseErrors, CourseWarning
 from builder.files import copy_atomic, read_text, write_temp
 from builder.i18n.catalog import load_translations
 from builder.i18n.outline import deck_outline, outline_markdown
-from builder.manifest import load_manifest, relpath
+from builder.manifest import load_manifest
 from builder.model import Chapter, Deck, Entry
 from builder.render.deck import assemble, render_outline
 from builder.render.html import RenderedChapter, render_chapter
