@@ -60,8 +60,9 @@ class Workspace:
         self.errors: list[CourseError] = []  # what is wrong right now (empty when all is well)
         # Work a failed rebuild left undone: retried by the next one, whatever it was about.
         self._dirty_manifests: set[str] = set()
-        self._dirty_chapters: set[tuple[str, int]] = set()
-        self._unwritten: set[str] = set()
+        self._dirty_chapters: set[tuple[str, int]] = set()  # re-parse, re-render every language
+        self._dirty_langs: dict[tuple[str, int], set[str]] = {}  # re-render these languages only
+        self._unwritten: dict[str, set[str]] = {}  # deck path -> languages to write
         self._everything = True
         self.parallel = False  # may fork worker processes (only while no other thread runs)
 
@@ -99,7 +100,16 @@ class Workspace:
         rel = {relpath(p, self.repo) for p in paths}
         if any(_under(p, d) for p in paths for d in TEMPLATE_DIRS):
             return self.full()
-        rel = {_source_of_catalog(r) for r in rel}
+        # A catalog changes one language of what it translates: only that language is redone.
+        for source, lang in (_catalog_of(r) for r in rel):
+            if source is None or lang not in self.langs:
+                continue
+            for key, chapter in self.chapters.items():
+                if chapter.path == source:
+                    self._dirty_langs.setdefault(key, set()).add(lang)
+            if source in self.decks:  # the deck's title
+                self._unwritten.setdefault(source, set()).add(lang)
+        rel = {r for r in rel if _catalog_of(r)[0] is None}
         manifests = {r for r in rel if r.startswith("slides/") and r.count("/") == 1
                      and r.endswith((".yml", ".yaml"))}
         return self._rebuild(manifests=manifests, files=rel - manifests, everything=False)
@@ -113,7 +123,8 @@ class Workspace:
                                  if ch.path in files or files & set(ch.includes)}
         with _no_cyclic_gc():
             try:
-                self._unwritten |= self._reload_decks()
+                for path in self._reload_decks():
+                    self._unwritten[path] = set(self.langs)
                 wanted = {e.key: e for d in self.decks.values() for e in d.entries}
                 for key in list(self.chapters):
                     if key not in wanted:  # no deck lists it any more
@@ -128,16 +139,25 @@ class Workspace:
                         self.chapters[key] = chapter
                         self.rendered[key] = {lang: rendered[lang][key] for lang in self.langs}
                     self._dirty_chapters -= set(chapters)
-                    self._unwritten |= set(self.decks)
-                for key in sorted(self._dirty_chapters & set(wanted)):
-                    self._compile(wanted[key])
+                    for path in self.decks:
+                        self._unwritten[path] = set(self.langs)
+                redo = {k: set(self.langs) for k in self._dirty_chapters & set(wanted)}
+                for key, langs in self._dirty_langs.items():
+                    if key in wanted:
+                        redo.setdefault(key, set()).update(langs)
+                for key in sorted(redo):
+                    self._compile(wanted[key], tuple(lang for lang in self.langs if lang in redo[key]))
                     outcome.chapters.append(key[0])
                     self._dirty_chapters.discard(key)
-                    self._unwritten |= {p for p, d in self.decks.items() if key in self._uses(d)}
+                    self._dirty_langs.pop(key, None)
+                    for path, deck in self.decks.items():
+                        if key in self._uses(deck):
+                            self._unwritten.setdefault(path, set()).update(redo[key])
                 self._dirty_chapters.clear()
-                decks = [self.decks[p] for p in sorted(self._unwritten) if p in self.decks]
-                self._write(decks, outcome)
-                self._copy_images(decks, files, self._everything)
+                self._dirty_langs.clear()
+                todo = {p: langs for p, langs in self._unwritten.items() if p in self.decks}
+                self._write(todo, outcome)
+                self._copy_images([self.decks[p] for p in todo], files, self._everything)
                 self._unwritten.clear()
                 self._everything = False
                 self.errors = []
@@ -169,17 +189,17 @@ class Workspace:
             touched.add(path)
         return touched
 
-    def _compile(self, entry: Entry) -> None:
+    def _compile(self, entry: Entry, langs: tuple[str, ...]) -> None:
         line = entry.inline_line if entry.inline is not None else 1
-        chapter, rendered = compile_chapter(self.repo, _Job(entry.path, line, entry.inline),
-                                            self.langs)
+        chapter, rendered = compile_chapter(self.repo, _Job(entry.path, line, entry.inline), langs)
         self.chapters[entry.key] = chapter
-        self.rendered[entry.key] = rendered
+        self.rendered.setdefault(entry.key, {}).update(rendered)
 
-    def _write(self, decks: list[Deck], outcome: Outcome) -> None:
+    def _write(self, todo: dict[str, set[str]], outcome: Outcome) -> None:
         pending = []
-        for deck in decks:
-            for lang in self.langs:
+        for path in sorted(todo):
+            deck = self.decks[path]
+            for lang in (lang for lang in self.langs if lang in todo[path]):
                 rendered = {k: v[lang] for k, v in self.rendered.items()}
                 for name, text in deck_files(self.repo, deck, self.chapters, rendered, lang,
                                              self.langs):
@@ -206,13 +226,14 @@ class Workspace:
                                 copy_atomic(source, self.out / lang / rel)
 
 
-def _source_of_catalog(rel: str) -> str:
-    """A translation catalog stands for the chapter (or manifest) it translates."""
+def _catalog_of(rel: str) -> tuple[str | None, str]:
+    """(the chapter or manifest a translation catalog translates, its language), or (None, "")."""
     prefix = LOCALE_DIR + "/"
-    if not (rel.startswith(prefix) and rel.endswith(".po")):
-        return rel
-    name = rel[len(prefix):].split("/", 1)[-1][: -len(".po")]
-    return f"slides/{name}" if name.endswith((".yml", ".yaml")) else f"slides/{name}.md"
+    if not (rel.startswith(prefix) and rel.endswith(".po")) or rel.count("/") < 3:
+        return None, ""
+    lang, name = rel[len(prefix):].split("/", 1)
+    name = name[: -len(".po")]
+    return (f"slides/{name}" if name.endswith((".yml", ".yaml")) else f"slides/{name}.md"), lang
 
 
 def _under(path: Path, folder: Path) -> bool:
