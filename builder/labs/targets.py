@@ -20,9 +20,9 @@ def resolve(repo: Path, targets: list[Path], jobs: int | None = None
     for t in targets:
         if not t.exists():
             raise CourseError(str(t), None, "no such deck manifest or chapter file")
-    decks = load_decks(repo, manifests) if manifests or not targets else []
     if not targets:
-        decks = load_decks(repo, find_manifests(repo))
+        manifests = find_manifests(repo)
+    decks = load_decks(repo, manifests) if manifests else []
     entries: list[Entry] = [e for d in decks for e in d.entries]
     for f in files:
         entries.append(Entry(path=relpath(f, repo) if _inside(f, repo) else str(f.resolve()), line=1))
