@@ -25,15 +25,9 @@ def resolve(repo: Path, targets: list[Path], jobs: int | None = None
     decks = load_decks(repo, manifests) if manifests else []
     entries: list[Entry] = [e for d in decks for e in d.entries]
     for f in files:
-        entries.append(Entry(path=relpath(f, repo) if _inside(f, repo) else str(f.resolve()), line=1))
+        inside = f.resolve().is_relative_to(repo)
+        entries.append(Entry(path=relpath(f, repo) if inside else str(f.resolve()), line=1))
     chapters, _ = compile_chapters(repo, entries, (), jobs)
     ordered = list(dict.fromkeys(e.key for e in entries))
     return decks, [chapters[k] for k in ordered]
 
-
-def _inside(path: Path, repo: Path) -> bool:
-    try:
-        path.resolve().relative_to(repo)
-    except ValueError:
-        return False
-    return True

@@ -98,7 +98,7 @@ class Workspace:
     def changed(self, paths: set[Path]) -> Outcome:
         """Rebuild what `paths` (absolute, as the watcher saw them) feed; nothing else."""
         rel = {relpath(p, self.repo) for p in paths}
-        if any(_under(p, d) for p in paths for d in TEMPLATE_DIRS):
+        if any(p.resolve().is_relative_to(d) for p in paths for d in TEMPLATE_DIRS):
             return self.full()
         # A catalog changes one language of what it translates: only that language is redone.
         for source, lang in (_catalog_of(r) for r in rel):
@@ -235,10 +235,3 @@ def _catalog_of(rel: str) -> tuple[str | None, str]:
     name = name[: -len(".po")]
     return (f"slides/{name}" if name.endswith((".yml", ".yaml")) else f"slides/{name}.md"), lang
 
-
-def _under(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder)
-    except ValueError:
-        return False
-    return True
