@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.chapter import parse_chapter
-from builder.errors import CourseError, CourseErrors, CourseWarning
+from builder.diagnostics import CourseError, CourseErrors, Diagnostic, warning
 from builder.files import copy_atomic, read_text, write_temp
 from builder.i18n.catalog import load_translations
 from builder.i18n.outline import deck_outline, outline_markdown
@@ -44,7 +44,7 @@ class DeckOutput:
 @dataclass(slots=True)
 class BuildReport:
     outputs: list[DeckOutput] = field(default_factory=list)
-    warnings: list[CourseWarning] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
     chapters: int = 0
     phases: dict[str, float] = field(default_factory=dict)  # seconds per phase
     seconds: float = 0.0
@@ -263,14 +263,14 @@ def _local_image(src: str) -> str | None:
     return rel
 
 
-def _check_images(repo: Path, chapters: list[Chapter], warnings: list[CourseWarning]) -> None:
+def _check_images(repo: Path, chapters: list[Chapter], warnings: list[Diagnostic]) -> None:
     for chapter in chapters:
         for slide in chapter.slides:
             for src, path, line in slide.images:
                 rel = _local_image(src)
                 if rel is None:
                     if src.startswith(".."):
-                        warnings.append(CourseWarning(path, line, f"image outside slides/: {src}"))
+                        warnings.append(warning(path, line, f"image outside slides/: {src}"))
                     continue
                 if not (repo / "slides" / rel).is_file():
-                    warnings.append(CourseWarning(path, line, f"image not found: slides/{rel}"))
+                    warnings.append(warning(path, line, f"image not found: slides/{rel}"))

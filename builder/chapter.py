@@ -13,7 +13,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from builder.errors import CourseWarning
+from builder.diagnostics import Diagnostic, warning
 from builder.labs.extract import extract_code, extract_labs
 from builder.markdown.increments import cut_tokens
 from builder.markdown.inline import children
@@ -49,7 +49,7 @@ def parse_chapter(text: str, path: str, repo: Path, first_line: int = 1,
 
 
 def _slide(raw: RawSlide, src: SourceLines, md: MarkdownIt, layout: RawSlide | None,
-           index: int, warnings: list[CourseWarning]) -> Slide:
+           index: int, warnings: list[Diagnostic]) -> Slide:
     path, line = src.where(raw.start)
     properties = dict(raw.properties)
     prefix: list[int] = []
@@ -62,7 +62,7 @@ def _slide(raw: RawSlide, src: SourceLines, md: MarkdownIt, layout: RawSlide | N
     for key, idx in raw.property_lines.items():
         if key not in KNOWN_PROPERTIES:
             p, n = src.where(idx)
-            warnings.append(CourseWarning(p, n, f"unknown slide property {key!r} "
+            warnings.append(warning(p, n, f"unknown slide property {key!r} "
                                                 "(remark reads `word:` on a slide's first line "
                                                 "as a property and hides it)"))
     slide = Slide(path=path, line=line, properties=properties, increments=[])
@@ -118,7 +118,7 @@ def _slide(raw: RawSlide, src: SourceLines, md: MarkdownIt, layout: RawSlide | N
         elif body:
             slide.outline.append(OutlineTag(m.group(1).lower(), "module", body, p, n))
         else:
-            warnings.append(CourseWarning(p, n, f"empty :{m.group(1)}: tag"))
+            warnings.append(warning(p, n, f"empty :{m.group(1)}: tag"))
     if any(src.lines[i].strip() for i in kept):
         slide.notes = "\n".join(src.lines[i] for i in kept).strip("\n")
         origins = [src.origins[i] for i in kept]

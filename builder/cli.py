@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from builder.errors import CourseError, CourseErrors
+from builder.diagnostics import CourseError, CourseErrors
 
 
 def _langs(value: str) -> tuple[str, ...]:

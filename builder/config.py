@@ -17,7 +17,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.errors import CourseError
+from builder.diagnostics import CourseError
 
 DEFAULT_PREFIX = "~/container.training"
 

@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from builder.errors import CourseError
+from builder.diagnostics import CourseError
 
 
 def read_text(path: Path, shown: str) -> str:

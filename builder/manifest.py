@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from builder.errors import CourseError
+from builder.diagnostics import CourseError
 from builder.files import read_text
 from builder.model import Deck, Entry, Part
 

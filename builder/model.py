@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from builder.errors import CourseWarning
+from builder.diagnostics import Diagnostic
 
 # Lab step methods (FORMAT.md section 4); anything else in a lab is content shown to trainees.
 RUN_METHODS = frozenset({"bash", "wait", "longwait", "key", "keys", "copy", "paste", "check",
@@ -127,7 +127,7 @@ class Chapter:
     line: int
     slides: list[Slide]
     includes: list[str] = field(default_factory=list)  # files pulled in by @@INCLUDE
-    warnings: list[CourseWarning] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[str, int]:

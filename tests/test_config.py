@@ -3,7 +3,7 @@
 import pytest
 
 from builder.config import DEFAULT_PREFIX, load_settings
-from builder.errors import CourseError
+from builder.diagnostics import CourseError
 
 
 def test_defaults_without_any_file(tmp_path):

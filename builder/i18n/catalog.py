@@ -25,7 +25,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 from markdown_it.token import Token
 
-from builder.errors import CourseError
+from builder.diagnostics import CourseError
 from builder.files import write_atomic
 from builder.model import Chapter, Deck
 

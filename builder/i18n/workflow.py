@@ -13,7 +13,7 @@ from pathlib import Path
 
 from builder.build import find_manifests, load_decks
 from builder.chapter import parse_chapter
-from builder.errors import CourseError
+from builder.diagnostics import CourseError
 from builder.files import read_text
 from builder.i18n.catalog import (
     Occurrence,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from builder.errors import CourseError
+from builder.diagnostics import CourseError
 from builder.labs.kubectl import find_kubectl
 
 NODE_READY_SECONDS = 300

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.errors import CourseError
+from builder.diagnostics import CourseError
 
 FORMAT = 1  # bump when the cache's layout or what is learnt changes
 WORKERS = 8

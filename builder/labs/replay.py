@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.errors import CourseError
+from builder.diagnostics import CourseError
 from builder.labs.cluster import Target
 from builder.labs.session import BashSession, StepResult, Timeouts
 from builder.labs.shell import ShellSyntaxError, commands

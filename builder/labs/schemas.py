@@ -27,7 +27,7 @@ import yaml
 from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 
-from builder.errors import CourseError
+from builder.diagnostics import CourseError
 
 ProblemKind = Literal[
     "invalid", "unknown-field", "removed-api", "deprecated-api", "unknown-kind", "unchecked", "not-an-object"

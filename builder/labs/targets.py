@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from builder.build import compile_chapters, find_manifests, load_decks
-from builder.errors import CourseError
+from builder.diagnostics import CourseError
 from builder.manifest import relpath
 from builder.model import Chapter, Deck, Entry
 

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 
-from builder.errors import CourseError
+from builder.diagnostics import CourseError
 from builder.markdown.split import closes_fence, fence_opener
 
 MACRO_NAME = r"([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\["

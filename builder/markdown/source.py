@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.errors import CourseError
+from builder.diagnostics import CourseError
 from builder.files import read_text
 
 INCLUDE_RE = re.compile(r"@@INCLUDE\[([^\]\n]+)\]")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from builder.errors import CourseError
+from builder.diagnostics import CourseError
 from builder.markdown.source import SourceLines
 
 FENCE_RE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")

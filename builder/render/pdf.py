@@ -13,7 +13,7 @@ import os
 import shutil
 from pathlib import Path
 
-from builder.errors import CourseError
+from builder.diagnostics import CourseError
 from builder.files import write_atomic
 
 CHROMIUM = os.environ.get("COURSEKIT_CHROMIUM", "/usr/bin/chromium")

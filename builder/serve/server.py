@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from builder.errors import CourseError
+from builder.diagnostics import CourseError
 from builder.serve.state import Outcome, Workspace
 
 KEEPALIVE_SECONDS = 15.0

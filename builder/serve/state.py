@@ -21,7 +21,7 @@ from builder.build import (
     find_manifests,
     load_decks,
 )
-from builder.errors import CourseError, CourseErrors
+from builder.diagnostics import CourseError, CourseErrors
 from builder.files import copy_atomic, write_atomic
 from builder.i18n.catalog import LOCALE_DIR
 from builder.manifest import load_manifest, relpath

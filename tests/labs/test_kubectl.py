@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.errors import CourseError
+from builder.diagnostics import CourseError
 from builder.labs import kubectl as kubectl_module
 from builder.labs.kubectl import KubectlGrammar, cache_file, find_kubectl, isolated_env
 

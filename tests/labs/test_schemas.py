@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.errors import CourseError
+from builder.diagnostics import CourseError
 from builder.labs.schemas import (
     REMOVALS,
     Problem,

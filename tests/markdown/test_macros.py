@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from builder.errors import CourseError
+from builder.diagnostics import CourseError
 from builder.render.html import render_markdown
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from builder.errors import CourseError
+from builder.diagnostics import CourseError
 from builder.markdown.source import load_source
 
 

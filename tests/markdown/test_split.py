@@ -61,7 +61,7 @@ def test_properties_only_at_the_top():
 def test_unclosed_fence_is_an_error_at_its_line():
     import pytest
 
-    from builder.errors import CourseError
+    from builder.diagnostics import CourseError
 
     with pytest.raises(CourseError) as err:
         _split("ok\n---\n```bash\nkubectl get pods\n---\nmore")
