@@ -40,11 +40,15 @@ test: setup
 	$(BIN)/coursekit labs check -q
 	$(BIN)/pytest
 
+# BENCH picks benchmarks (default: all); CORPUS=path measures issue 15's realistic figures on
+# that course instead of the synthetic one (read in place, built into bench-out/).
+BENCH ?= build labs serve browser realistic
 bench: setup
-	$(BIN)/python tests/bench/bench_build.py
-	$(BIN)/python tests/bench/bench_labs.py
-	$(BIN)/python tests/bench/bench_serve.py
-	$(BIN)/python tests/bench/bench_browser.py
+	$(if $(filter build,$(BENCH)),$(BIN)/python tests/bench/bench_build.py)
+	$(if $(filter labs,$(BENCH)),$(BIN)/python tests/bench/bench_labs.py)
+	$(if $(filter serve,$(BENCH)),$(BIN)/python tests/bench/bench_serve.py)
+	$(if $(filter browser,$(BENCH)),$(BIN)/python tests/bench/bench_browser.py)
+	$(if $(filter realistic,$(BENCH)),$(BIN)/python tests/bench/bench_realistic.py $(if $(CORPUS),--corpus "$(CORPUS)"))
 
 clean:
 	rm -rf dist bench-out

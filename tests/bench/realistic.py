@@ -197,8 +197,12 @@ def _plan_chapters(shape: Shape, rng: random.Random, prefix: str) -> list[Chapte
     for n in range(shape.shared):
         name = shared_names[n] if n < len(shared_names) else f"shared-{n}"
         count = {"title": 2, "toc": 1, "thankyou": 1}.get(name, rng.randint(3, 12))
-        plans.append(ChapterPlan(f"{prefix}shared/{name}.md", "shared",
-                                 [SlidePlan() for _ in range(count)]))
+        slides = [SlidePlan() for _ in range(count)]
+        if name == "title":  # one title slide per edition (text.py writes these chapters)
+            slides[0].cls, slides[1].cls = "self-paced", "in-person"
+        elif name == "logistics":
+            slides[0].cls = "in-person"
+        plans.append(ChapterPlan(f"{prefix}shared/{name}.md", "shared", slides))
     left = shape.chapters - shape.shared
     counts = [round(left * share) for _, share in shape.families]
     counts[0] += left - sum(counts)
@@ -248,27 +252,39 @@ def _plan_decks(shape: Shape, chapters: list[ChapterPlan], rng: random.Random
     return decks
 
 
+EDITIONS = ("in-person", "self-paced")  # classes that some decks exclude
+
+
 def _assign_kinds(shape: Shape, chapters: list[ChapterPlan], used: set[str],
-                  rng: random.Random) -> None:
-    """Exact quotas: labs in the chapters decks use, code, tables, pictures, diagrams."""
+                  rng: random.Random) -> list[SlidePlan]:
+    """Exact quotas: labs and pictures on slides every deck that uses their chapter shows (so
+    `labs check` sees `shape.labs` labs and builds copy nearly every picture), then code,
+    tables and diagrams. Returns the picture slides, the ones with a picture of their own
+    first."""
     eligible = [s for c in chapters if c.family != "shared" for s in c.slides if s.kind != "title"]
     in_decks = [s for c in chapters if c.family != "shared" and c.path in used
                 for s in c.slides if s.kind != "title"]
-    lab_candidates = [s for s in in_decks if s.cls not in ("in-person", "self-paced")]
-    labs = set(map(id, rng.sample(lab_candidates, min(shape.labs, len(lab_candidates)))))
+    always = [s for s in in_decks if s.cls not in EDITIONS]
+    labs = rng.sample(always, min(shape.labs, len(always)))
+    taken = set(map(id, labs))
+    own = rng.sample([s for s in always if id(s) not in taken],
+                     min(len(always) - len(taken), shape.pictures * 19 // 20))
+    taken |= set(map(id, own))
     in_deck_ids = set(map(id, in_decks))
     unused = [s for s in eligible if id(s) not in in_deck_ids]
-    drafts_labs = round(len(unused) * shape.labs / max(1, len(in_decks)))
-    labs |= set(map(id, rng.sample(unused, min(drafts_labs, len(unused)))))
-    rest = [s for s in eligible if id(s) not in labs]
-    for s in eligible:
-        if id(s) in labs:
-            s.kind = "lab"
+    drafts_labs = rng.sample(unused, min(len(unused),
+                                         round(len(unused) * shape.labs / max(1, len(in_decks)))))
+    taken |= set(map(id, drafts_labs))
+    for s in labs + drafts_labs:
+        s.kind = "lab"
+    for s in own:
+        s.kind = "picture"
+    rest = [s for s in eligible if id(s) not in taken]
     total = sum(len(c.slides) for c in chapters)
-    code = max(0, round(total * shape.code_share) - len(labs))
+    code = max(0, round(total * shape.code_share) - len(labs) - len(drafts_labs))
     tables = round(total * shape.tables)
-    picture_slides = shape.pictures * 19 // 20 + shape.pictures // 30  # a few used twice
-    picked = rng.sample(rest, min(len(rest), code + tables + picture_slides))
+    shared_pictures = shape.pictures // 30  # a few pictures shown on two slides
+    picked = rng.sample(rest, min(len(rest), code + tables + shared_pictures))
     for s in picked[:code]:
         s.kind = "code"
     for s in picked[code : code + tables]:
@@ -286,10 +302,10 @@ def _assign_kinds(shape: Shape, chapters: list[ChapterPlan], used: set[str],
         plain = [s for s in chapter.slides if s.kind == "bullets"]
         for s, how in zip(rng.sample(plain, 2), ("fence", "pre"), strict=True):
             s.kind, s.diagram = "diagram", how
+    return own + picked[code + tables :]
 
 
-def _assign_pictures(chapters: list[ChapterPlan], names: list[str], rng: random.Random) -> None:
-    slides = [s for c in chapters for s in c.slides if s.kind == "picture"]
+def _assign_pictures(slides: list[SlidePlan], names: list[str], rng: random.Random) -> None:
     referenced = names[: len(names) * 19 // 20]  # a few pictures are left over, as in real life
     for n, s in enumerate(slides):
         s.picture = referenced[n] if n < len(referenced) else rng.choice(referenced)
@@ -325,8 +341,8 @@ def generate(root: Path, shape: Shape = REALISTIC, scale: int = 1) -> Course:
         plans = _plan_chapters(shape, rng, prefix)
         decks = _plan_decks(shape, plans, rng)
         used = {c.path for cs in decks.values() for c in cs}
-        _assign_kinds(shape, plans, used, rng)
-        _assign_pictures(plans, rng.sample(names, len(names)), rng)
+        picture_slides = _assign_kinds(shape, plans, used, rng)
+        _assign_pictures(picture_slides, rng.sample(names, len(names)), rng)
         for plan in plans:
             text = chapter_text(plan, rng, shape, manifest_names)
             path = root / "slides" / plan.path

@@ -338,7 +338,7 @@ def manifest_text(spec: DeckSpec, chapters: list[ChapterPlan], rng: random.Rando
              f'slidenumberprefix: "{spec.stem} — "', "", "exclude:",
              *(f"- {e}" for e in spec.exclude), "", "content:"]
     if rng.random() < 0.3 and head:  # a custom title slide written inline
-        lines += ["- |", "  class: title", "", f"  {spec.title.split(chr(10))[0]},",
+        lines += ["- |", "  class: title", "", f"  {spec.title.split(chr(10))[0].replace(':', ' —')},",
                   "  the realistic edition", "", "  .nav[*Benchmark course*]"]
         head = head[1:]
     lines += [f"- {p}" for p in head]
