@@ -184,9 +184,15 @@ def run(args: list[str], env: dict[str, str], sample_memory: bool = False,
     sampler = threading.Thread(target=sample, daemon=True) if sample_memory else None
     if sampler:
         sampler.start()
-    stdout, stderr = process.communicate()
+    try:
+        stdout, stderr = process.communicate()
+    except BaseException:  # Ctrl-C: leave no build behind
+        process.kill()
+        process.wait()
+        raise
+    finally:
+        done.set()
     wall = time.perf_counter() - t0
-    done.set()
     if sampler:
         sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
