@@ -87,8 +87,11 @@ class Figures:
         lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
                  for r in rows]
         lines[1] = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-        notes = [f"- {f.measure}: {f.how}" for f in self.items.values() if f.how]
-        return "\n".join(lines + ["", *notes])
+        notes: dict[str, list[str]] = {}  # one line per explanation, however many figures share it
+        for f in self.items.values():
+            if f.how:
+                notes.setdefault(f.how, []).append(f.measure)
+        return "\n".join(lines + [""] + [f"- {'; '.join(m)}: {how}" for how, m in notes.items()])
 
 
 def figures() -> Figures:
@@ -199,7 +202,7 @@ def run(args: list[str], env: dict[str, str], sample_memory: bool = False,
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if process.returncode not in accept:
         raise BuildFailed(_first_error(stdout + stderr, process.returncode))
-    return Run(wall, cpu, peak[0] / 1024, peak[1] / 1024, after.ru_maxrss / 1024, stdout)
+    return Run(wall, cpu, peak[0] / 1024, peak[1] / 1024, after.ru_maxrss / 1024, stdout + stderr)
 
 
 def _first_error(output: str, code: int) -> str:
@@ -290,6 +293,10 @@ def chapter_to_edit(repo: Path) -> str | None:
     return str(max(chapters, key=lambda p: (p.stat().st_size, p)).relative_to(repo))
 
 
+NOT_COURSE = (".git", ".venv", "bench-out", "dist", "node_modules", "__pycache__", ".pytest_cache",
+              ".ruff_cache")
+
+
 def measure_one_chapter(builder: Builder, course: Path, work: Path, runs: int,
                         figure: Figure) -> None:
     """On a copy (hard links inside bench-out, a plain copy of a real course in a temporary
@@ -299,7 +306,7 @@ def measure_one_chapter(builder: Builder, course: Path, work: Path, runs: int,
     shutil.rmtree(copy, ignore_errors=True)
     try:
         shutil.copytree(course, copy, copy_function=os.link if inside else shutil.copy2,
-                        ignore=shutil.ignore_patterns(".git"), symlinks=True)
+                        ignore=shutil.ignore_patterns(*NOT_COURSE), symlinks=True)
         chapter = chapter_to_edit(copy)
         if chapter is None:
             figure.how = "no chapter to change"
@@ -399,7 +406,8 @@ def measure_browser(built: Path | None, out: Figures, loads: int = 7, presses: i
         frames = sorted(x["frame"] for x in key_timings(page, "ArrowRight", presses))
         browser.close()
     where = (f"{deck.name}: {slides:,} slides, {len(html) / 1e6:.1f} MB of HTML, "
-             f"{pictures} pictures, from file:// in headless Chromium")
+             f"{pictures} picture(s), from file:// in headless Chromium")
+    first.measure = first.measure.replace("2,400", f"{slides:,}")
     first.value = statistics.median(paints)
     first.how = f"{where}; first contentful paint, {spread(paints, 'ms')}"
     nxt.value = frames[min(len(frames) - 1, int(len(frames) * 0.95))]
@@ -435,9 +443,23 @@ def measure_growth(scratch: Figure, runs: int) -> str:
 
 # --------------------------------------------------------------------------- main
 
+def describe(repo: Path) -> str:
+    slides = repo / "slides"
+    chapters = list(slides.rglob("*.md"))
+    pictures = [p for p in slides.rglob("*") if p.suffix.lower() in PICTURES and p.is_file()]
+    decks = list(slides.glob("*.yml")) + list(slides.glob("*.yaml"))
+    return (f"{len(chapters)} chapters, {sum(p.stat().st_size for p in chapters) / 1e6:.2f} MB of "
+            f"Markdown; {len(pictures)} pictures, "
+            f"{sum(p.stat().st_size for p in pictures) / 1e6:.1f} MB; {len(decks)} YAML files "
+            f"in slides/")
+
+
+PICTURES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+
+
 def snapshot(tree: Path) -> dict[str, tuple[int, int]]:
     return {str(p.relative_to(tree)): (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in tree.rglob("*") if p.is_file() and ".git" not in p.parts}
+            for p in tree.rglob("*") if p.is_file() and not set(NOT_COURSE) & set(p.parts)}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -455,7 +477,7 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(f"{args.corpus}: not a course (no slides/ folder)")
         before = snapshot(course)
         work = WORK / "corpus"
-        print(f"real course: {course}")
+        print(f"real course: {course}: {describe(course)}")
     else:
         generated = realistic_course(1)
         course = generated.repo
