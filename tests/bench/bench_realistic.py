@@ -388,6 +388,7 @@ def measure_browser(built: Path | None, out: Figures, loads: int = 7, presses: i
         return
     deck, slides = found
     html = deck.read_text(encoding="utf-8")
+    sections = html.count('<section class="slide')
     pictures = len(set(re.findall(r'<img[^>]*src="([^"]+)"', html)))
     from playwright.sync_api import sync_playwright
 
@@ -410,7 +411,6 @@ def measure_browser(built: Path | None, out: Figures, loads: int = 7, presses: i
         page.goto(url + f"#{min(1000, sections // 2)}")
         frames = sorted(x["frame"] for x in key_timings(page, "ArrowRight", presses))
         browser.close()
-    sections = html.count('<section class="slide')
     where = (f"{deck.name}: {slides:,} content slides ({sections:,} with the generated ones), "
              f"{len(html) / 1e6:.1f} MB of HTML, "
              f"{pictures} picture(s), from file:// in headless Chromium")
