@@ -146,7 +146,8 @@ def environment(doc: dict[str, Any], ctx: ManifestContext, report: Report) -> No
             if "valueFrom" in env and env["valueFrom"] is not None:
                 sources = [s for s in _ENV_SOURCES if mapping(env["valueFrom"]).get(s) is not None]
                 if len(sources) > 1:
-                    out.invalid((*at, "valueFrom"), "", "may not have more than one field specified at a time")
+                    out.invalid((*at, "valueFrom"), "",
+                                "may not have more than one field specified at a time")
                 elif not sources:
                     out.invalid((*at, "valueFrom"), "", "must specify one of: `fieldRef`, "
                                 "`resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`")

@@ -30,9 +30,7 @@ def render(path: Iterable[Part]) -> str:
     """`("spec", "containers", 0, "name")` -> `spec.containers[0].name`, as the API server prints it."""
     out = ""
     for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif isinstance(part, Key):
+        if isinstance(part, int | Key):
             out += f"[{part}]"
         else:
             out += f".{part}" if out else part

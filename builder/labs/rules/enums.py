@@ -5,8 +5,8 @@ IfNotPresent", "Valid values are ...", and so on (and, in the upstream OpenAPI, 
 values"). The values are read from the target release's bundle, so they follow `--k8s-version`
 (the Toleration operators `Lt` and `Gt` appear with 1.35, for instance). Only fields the API
 server checks against a fixed set are listed, each with the validation function that does it
-(pkg/apis/core/validation/validation.go unless said otherwise): when a description cannot be
-read, the field is not checked, never guessed.
+(in pkg/apis/core/validation, or pkg/apis/{apps,batch,networking,autoscaling,policy}/validation
+for their kinds): when a description cannot be read, the field is not checked, never guessed.
 """
 
 from __future__ import annotations
@@ -46,35 +46,35 @@ ENUM_FIELDS: dict[tuple[str, str], tuple[str, str, str]] = {
     (_CORE + "PodSecurityContext", "fsGroupChangePolicy"): ("Valid values are", "list",
                                                             "validateFSGroupChangePolicy"),
     (_CORE + "SeccompProfile", "type"): ("Valid options are", "defs", "validateSeccompProfileField"),
-    (_CORE + "TopologySpreadConstraint", "whenUnsatisfiable"): ("satisfy the spread constraint.",
-                                                                "bullets", "validateTopologySpreadConstraints"),
+    (_CORE + "TopologySpreadConstraint", "whenUnsatisfiable"): (
+        "satisfy the spread constraint.", "bullets", "validateTopologySpreadConstraints"),
     (_CORE + "TopologySpreadConstraint", "nodeAffinityPolicy"): ("Options are", "bullets",
                                                                  "validateNodeInclusionPolicy"),
     (_CORE + "TopologySpreadConstraint", "nodeTaintsPolicy"): ("Options are", "bullets",
                                                                "validateNodeInclusionPolicy"),
     ("io.k8s.api.apps.v1.DeploymentStrategy", "type"): ("Can be", "list",
-                                                        "ValidateDeploymentStrategy (pkg/apis/apps/validation)"),
+                                                        "ValidateDeploymentStrategy"),
     ("io.k8s.api.apps.v1.DaemonSetUpdateStrategy", "type"): ("Can be", "list",
-                                                             "ValidateDaemonSetUpdateStrategy (pkg/apis/apps)"),
+                                                             "ValidateDaemonSetUpdateStrategy"),
     ("io.k8s.api.apps.v1.StatefulSetSpec", "podManagementPolicy"): ("", "ticks",
-                                                                    "ValidateStatefulSetSpec (pkg/apis/apps)"),
+                                                                    "ValidateStatefulSetSpec"),
     ("io.k8s.api.batch.v1.CronJobSpec", "concurrencyPolicy"): ("Valid values are", "bullets",
-                                                               "validateConcurrencyPolicy (pkg/apis/batch)"),
-    ("io.k8s.api.batch.v1.JobSpec", "completionMode"): ("It can be", "list", "validateJobSpec (pkg/apis/batch)"),
+                                                               "validateConcurrencyPolicy"),
+    ("io.k8s.api.batch.v1.JobSpec", "completionMode"): ("It can be", "list", "validateJobSpec"),
     ("io.k8s.api.batch.v1.JobSpec", "podReplacementPolicy"): ("Possible values are", "bullets",
-                                                              "validatePodReplacementPolicy (pkg/apis/batch)"),
+                                                              "validatePodReplacementPolicy"),
     ("io.k8s.api.networking.v1.HTTPIngressPath", "pathType"): ("one of the following values", "bullets",
-                                                               "validateHTTPIngressPath (pkg/apis/networking)"),
+                                                               "validateHTTPIngressPath"),
     ("io.k8s.api.networking.v1.NetworkPolicySpec", "policyTypes"): ("Valid options are", "list",
-                                                                    "ValidateNetworkPolicySpec (pkg/apis/networking)"),
+                                                                    "ValidateNetworkPolicySpec"),
     ("io.k8s.api.networking.v1.NetworkPolicyPort", "protocol"): ("protocol (", "paren",
-                                                                 "ValidateNetworkPolicyPort (pkg/apis/networking)"),
+                                                                 "ValidateNetworkPolicyPort"),
     ("io.k8s.api.autoscaling.v2.MetricSpec", "type"): ("It should be one of", "list",
-                                                       "validateMetrics (pkg/apis/autoscaling)"),
+                                                       "validateMetrics"),
     ("io.k8s.api.autoscaling.v2.MetricTarget", "type"): ("whether the metric type is", "list",
-                                                         "validateMetricTarget (pkg/apis/autoscaling)"),
+                                                         "validateMetricTarget"),
     ("io.k8s.api.policy.v1.PodDisruptionBudgetSpec", "unhealthyPodEvictionPolicy"): (
-        "Valid policies are", "list", "ValidatePodDisruptionBudgetSpec (pkg/apis/policy)"),
+        "Valid policies are", "list", "ValidatePodDisruptionBudgetSpec"),
 }
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")

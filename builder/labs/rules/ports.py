@@ -23,11 +23,8 @@ def port_num_or_name(path: Path, value: object, report: Report) -> None:
     number = integer(value)
     if number is not None:
         report.each(path, number, formats.is_valid_port_num(number))
-    elif isinstance(value, str):
-        if value.isdigit():
-            report.each(path, value, formats.is_valid_port_num(int(value)))
-        else:
-            report.each(path, value, formats.is_valid_port_name(value))
+    elif isinstance(value, str):  # a quoted "8080" is a string, hence a name: IntOrString keeps the type
+        report.each(path, value, formats.is_valid_port_name(value))
 
 
 @rule("k8s-container-ports")
