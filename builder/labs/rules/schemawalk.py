@@ -94,31 +94,31 @@ def plan_for(definitions: Mapping[str, Any], enums: EnumSource) -> Plan:
 
 
 def leaves(doc: Mapping[str, Any], plan: Plan) -> Iterator[tuple[Path, Any, Slot]]:
-    """Every enum or quantity field present in the document, with its path."""
+    """Every enum or quantity field present in the document, with its path, in document order."""
     root = plan.kinds.get((str(doc.get("apiVersion")), str(doc.get("kind"))))
-    if root is None:
+    if root is not None:
+        yield from _visit((), doc, root, plan)
+
+
+def _visit(path: Path, node: Any, definition: str, plan: Plan) -> Iterator[tuple[Path, Any, Slot]]:
+    slots = plan.slots.get(definition)
+    if not slots or not isinstance(node, dict):
         return
-    stack: list[tuple[Path, Any, str]] = [((), doc, root)]
-    while stack:
-        path, node, definition = stack.pop()
-        slots = plan.slots.get(definition)
-        if not slots or not isinstance(node, dict):
+    for prop, value in node.items():
+        slot = slots.get(prop)
+        if slot is None or value is None:
             continue
-        for prop, value in node.items():
-            slot = slots.get(prop)
-            if slot is None or value is None:
-                continue
-            here = (*path, prop)
-            if slot.shape == "list" and isinstance(value, list):
-                entries: list[tuple[Path, Any]] = [((*here, i), v) for i, v in enumerate(value)]
-            elif slot.shape == "map" and isinstance(value, dict):
-                entries = [((*here, Key(str(k))), v) for k, v in value.items()]
-            elif slot.shape == "value":
-                entries = [(here, value)]
-            else:
-                continue
-            for at, entry in entries:
-                if slot.quantity or slot.enum:
-                    yield at, entry, slot
-                if slot.child is not None:
-                    stack.append((at, entry, slot.child))
+        here = (*path, prop)
+        if slot.shape == "list" and isinstance(value, list):
+            entries: list[tuple[Path, Any]] = [((*here, i), v) for i, v in enumerate(value)]
+        elif slot.shape == "map" and isinstance(value, dict):
+            entries = [((*here, Key(str(k))), v) for k, v in value.items()]
+        elif slot.shape == "value":
+            entries = [(here, value)]
+        else:
+            continue
+        for at, entry in entries:
+            if slot.quantity or slot.enum:
+                yield at, entry, slot
+            if slot.child is not None:
+                yield from _visit(at, entry, slot.child, plan)
