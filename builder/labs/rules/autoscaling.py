@@ -38,7 +38,7 @@ def _replicas(spec: dict[str, Any], report: Report) -> None:
 
 def _metric(path: Path, metric: dict[str, Any], report: Report) -> None:
     kind = metric.get("type")
-    if kind not in _SOURCES:
+    if not isinstance(kind, str) or kind not in _SOURCES:
         return  # missing: the schema's; unknown: the enums rule's
     field = _SOURCES[kind]
     others = [f for f in _SOURCES.values() if f != field and metric.get(f) is not None]

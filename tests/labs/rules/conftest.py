@@ -44,3 +44,16 @@ def check() -> Check:
     def lines(text: str, version: str | None = None, only: str | None = None) -> list[str]:
         return [f"{d.line}: {d.severity}: {d.message}" for d in run_rules(text, version, only)]
     return lines
+
+
+@pytest.fixture
+def diagnostics() -> Callable[..., list[Diagnostic]]:
+    """`diagnostics(yaml, version=None, only=None)`: the findings themselves."""
+    return run_rules
+
+
+@pytest.fixture
+def newest_schemas() -> Schemas:
+    if None not in _SCHEMAS:
+        _SCHEMAS[None] = Schemas()
+    return _SCHEMAS[None]
