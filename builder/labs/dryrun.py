@@ -156,8 +156,9 @@ def report(verdicts: list[Verdict], answers: dict[str, ServerAnswer],
             lines += [f"- {e}" for e in d.document.errors] or ["- no error"]
             lines += ["", "API server:", "", "```", d.server.output or "(no output)", "```", ""]
     lines += [f"## Inconclusive: {len(inconclusive)}", ""]
-    lines += [f"- {v.file}:{v.line} document {v.index} ({v.kind} {v.name}): "
-              f"{answers[v.key].output.splitlines()[-1] if answers[v.key].output else ''}" for v in inconclusive]
+    for v in inconclusive:
+        last = answers[v.key].output.splitlines()[-1] if answers[v.key].output else ""
+        lines.append(f"- {v.file}:{v.line} document {v.index} ({v.kind} {v.name}): {last}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,4 +1,4 @@
-"""`coursekit labs check` reports the rules' findings with the file, the line and the lab that applies them."""
+"""`coursekit labs check` reports the rules' findings with the file, the line and the applying lab."""
 
 from __future__ import annotations
 
@@ -70,17 +70,21 @@ def test_rule_findings_name_the_file_line_and_lab(tmp_path, cache_home):
     assert ('k8s/web.yaml:10: document 1 (Deployment web): spec.template.metadata.labels: Invalid value: '
             'map[string]string{"app":"frontend"}: `selector` does not match template `labels` '
             "(applied at slides/ch.md:5)") in out
-    assert 'k8s/web.yaml:13: document 1 (Deployment web): spec.template.spec.containers[0].name: Invalid value: ' \
+    assert 'k8s/web.yaml:13: document 1 (Deployment web): spec.template.spec.containers[0].name: ' \
+           'Invalid value: ' \
            '"web_server"' in out
-    assert 'k8s/web.yaml:15: document 1 (Deployment web): spec.template.spec.containers[0].imagePullPolicy: ' \
+    assert 'k8s/web.yaml:15: document 1 (Deployment web): ' \
+           'spec.template.spec.containers[0].imagePullPolicy: ' \
            'Unsupported value: "Sometimes"' in out
     assert "slides/ch.md:18: document 1 (Service web): spec.ports[0].name: Required value" in out
     rows = json.loads(verdicts.read_text())
     by_doc = {(r["file"], r["index"]): r for r in rows}
-    assert by_doc[("k8s/web.yaml", 1)]["verdict"] == "reject" and len(by_doc[("k8s/web.yaml", 1)]["errors"]) == 3
+    deployment = by_doc[("k8s/web.yaml", 1)]
+    assert deployment["verdict"] == "reject" and len(deployment["errors"]) == 3
     assert by_doc[("k8s/web.yaml", 2)]["verdict"] == "accept"
     service = by_doc[("slides/ch.md", 1)]
-    assert service["verdict"] == "reject" and service["line"] == 12 and "kind: Service" in service["here_document"]
+    assert service["verdict"] == "reject" and service["line"] == 12
+    assert "kind: Service" in service["here_document"]
 
 
 def test_the_course_checks_clean_with_the_rules(cache_home):

@@ -66,7 +66,8 @@ def test_go_durations():
 
 def test_bad_schedule_in_a_cronjob(check):
     found = check(CRONJOB.format(schedule="0 0 * * 7", extra=""), only="k8s-cronjob")
-    assert found == ['6: error: document 1: spec.schedule: Invalid value: "0 0 * * 7": end of range (7) above '
+    assert found == ['6: error: document 1: spec.schedule: Invalid value: "0 0 * * 7": '
+                     'end of range (7) above '
                      "maximum (6): 7"]
 
 

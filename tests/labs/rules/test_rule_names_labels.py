@@ -115,7 +115,8 @@ def test_label_value_with_a_space_and_bad_keys(check):
     assert found[0].startswith('6: error: document 1: metadata.labels: Invalid value: "hello world": a valid '
                                "label must be an empty string or consist of alphanumeric characters")
     assert found[1].startswith('8: error: document 1: metadata.labels: Invalid value: "-bad": name part must')
-    assert found[2].startswith('9: error: document 1: metadata.labels: Invalid value: "a/b/c": a qualified name')
+    assert found[2].startswith('9: error: document 1: metadata.labels: Invalid value: "a/b/c": '
+                               'a qualified name')
 
 
 def test_label_values_of_63_characters_pass_and_64_do_not(check):
@@ -154,7 +155,8 @@ def test_template_labels_node_selector_and_service_selector(check):
           selector: {app: "web app"}
           ports: [{port: 80}]
         """, only="k8s-labels")
-    assert [f.split(": ")[3] for f in found] == ["spec.template.metadata.labels", "spec.template.spec.nodeSelector",
+    assert [f.split(": ")[3] for f in found] == ["spec.template.metadata.labels",
+                                                 "spec.template.spec.nodeSelector",
                                                  "spec.selector"]
 
 

@@ -151,8 +151,10 @@ def test_enums_come_from_the_schema_descriptions(check):
     found = check(text, version="1.34", only="k8s-enums")
     assert 'spec.dnsPolicy: Unsupported value: "ClusterFirts": supported values: "ClusterFirst", ' \
            '"ClusterFirstWithHostNet", "Default", "None"' in found[0]
-    assert 'spec.tolerations[0].operator: Unsupported value: "Lt": supported values: "Equal", "Exists"' in found[1]
-    assert 'spec.containers[0].imagePullPolicy: Unsupported value: "Sometimes": supported values: "Always", ' \
+    assert 'spec.tolerations[0].operator: Unsupported value: "Lt": ' \
+           'supported values: "Equal", "Exists"' in found[1]
+    assert 'spec.containers[0].imagePullPolicy: Unsupported value: "Sometimes": ' \
+           'supported values: "Always", ' \
            '"IfNotPresent", "Never"' in found[2]
     assert 'spec.containers[0].ports[0].protocol: Unsupported value: "udp"' in found[3]
     assert not any("tolerations" in f for f in check(text, version="1.35", only="k8s-enums"))
@@ -198,7 +200,8 @@ def test_enums_in_other_kinds(check):
                 pathType: prefix
                 backend: {service: {name: web, port: {number: 80}}}
         """, only="k8s-enums")
-    assert 'spec.strategy.type: Unsupported value: "BlueGreen": supported values: "Recreate", "RollingUpdate"' \
+    assert 'spec.strategy.type: Unsupported value: "BlueGreen": ' \
+           'supported values: "Recreate", "RollingUpdate"' \
            in found[0]
     assert 'spec.concurrencyPolicy: Unsupported value: "Never": supported values: "Allow", "Forbid", ' \
            '"Replace"' in found[1]

@@ -138,7 +138,8 @@ def test_port_ranges_names_and_duplicates(check):
           - {containerPort: 8443, name: web_tls}
           - {containerPort: 9090, name: "9090"}
         """), only="k8s-container-ports")
-    assert "ports[1].name: Invalid value: \"metrics-endpoint-port\": must be no more than 15 characters" in found[0]
+    assert ('ports[1].name: Invalid value: "metrics-endpoint-port": '
+            "must be no more than 15 characters") in found[0]
     assert "ports[1].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive" in found[1]
     assert 'ports[2].name: Duplicate value: "http"' in found[2]
     assert "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)" in found[3]
@@ -175,7 +176,8 @@ def test_probe_with_two_handlers_and_bad_ports(check):
     assert "livenessProbe.tcpSocket: Forbidden: may not specify more than 1 handler type" in found[0]
     assert "livenessProbe.successThreshold: Invalid value: 2: must be 1" in found[1]
     assert 'readinessProbe.httpGet.port: Invalid value: "http_port"' in found[2]
-    assert 'readinessProbe.httpGet.scheme: Unsupported value: "http": supported values: "HTTP", "HTTPS"' in found[3]
+    assert ('readinessProbe.httpGet.scheme: Unsupported value: "http": '
+            'supported values: "HTTP", "HTTPS"') in found[3]
     assert "startupProbe: Required value: must specify a handler type" in found[4]
     assert "lifecycle.preStop.sleep: Forbidden: may not specify more than 1 handler type" in found[5]
 

@@ -80,7 +80,8 @@ def test_request_above_limit_and_unknown_resource_names(check):
                   limits: {cpu: 1500m, memory: 1Gi, cpus: "2"}
         """, only="k8s-resources")
     assert len(found) == 2
-    assert 'resources.limits[cpus]: Invalid value: "cpus": must be a standard resource for containers' in found[0]
+    assert ('resources.limits[cpus]: Invalid value: "cpus": '
+            "must be a standard resource for containers") in found[0]
     assert ('spec.template.spec.containers[0].resources.requests: Invalid value: "2": must be less than or '
             "equal to cpu limit of 1500m") in found[1]
 

@@ -19,13 +19,15 @@ DEPLOYMENT = """
 
 
 def deployment(selector: str, kind: str = "Deployment") -> str:
-    return DEPLOYMENT.format(kind=kind, selector="\n".join("        " + line for line in selector.splitlines()))
+    indented = "\n".join("        " + line for line in selector.splitlines())
+    return DEPLOYMENT.format(kind=kind, selector=indented)
 
 
 def test_selector_that_misses_the_template_labels(check):
     found = check(deployment("matchLabels: {app: frontend}"), only="k8s-selectors")
     assert found == ['10: error: document 1: spec.template.metadata.labels: Invalid value: '
-                     'map[string]string{"app":"web", "tier":"front"}: `selector` does not match template `labels`']
+                     'map[string]string{"app":"web", "tier":"front"}: '
+                     '`selector` does not match template `labels`']
 
 
 def test_every_controller_checks_its_selector(check):
