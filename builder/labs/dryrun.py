@@ -89,7 +89,7 @@ def split_documents(text: str) -> list[str]:
             node = loader.get_node()
             if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
                 continue
-            documents.append(text[node.start_mark.index:node.end_mark.index] + "\n")
+            documents.append(text[node.start_mark.index:node.end_mark.index].rstrip("\n") + "\n")
     finally:
         loader.dispose()
     return documents
