@@ -4,8 +4,9 @@ Mirrors pkg/apis/core/validation/validation.go: `validateContainers` and `valida
 (names are DNS-1123 labels, unique across init, regular and ephemeral containers),
 `validateContainersOnlyForPod` (a bare Pod's containers need an image, without surrounding
 spaces; templates may leave it to higher-level tools), `ValidateVolumes` (unique DNS-1123
-label names, exactly one volume source), `ValidateVolumeMounts` (a mount names a volume, a mount
-path is used once per container, `subPath` stays inside the volume:
+label names, at most one volume source: none is an emptyDir, by `SetDefaults_Volume`),
+`ValidateVolumeMounts` (a mount names a volume, a mount path is used once per container,
+`subPath` stays inside the volume:
 `validateLocalDescendingPath`), `validateEnv` / `validateEnvVarValueFrom` / `validateEnvFrom`
 (names: `IsEnvVarName`, or `IsRelaxedEnvVarName` from 1.32 when the
 RelaxedEnvironmentVariableValidation gate is on by default), and `validateRestartPolicy`.
@@ -92,10 +93,8 @@ def volumes(doc: dict[str, Any], ctx: ManifestContext, report: Report) -> None:
                 out.duplicate((*path, "name"), name)
             names.add(name)
         sources = [k for k, v in vol.items() if k != "name" and v is not None]
-        if len(sources) > 1:
+        if len(sources) > 1:  # none is fine: `SetDefaults_Volume` makes it an emptyDir
             out.forbidden((*path, sources[1]), "may not specify more than 1 volume type")
-        elif not sources and vol:
-            out.required(path, "must specify a volume type")
     if pod.kind == "StatefulSet":  # the controller adds a volume per claim template
         for claim in items(get(doc, ("spec", "volumeClaimTemplates"))):
             claim_name = string(get(claim, ("metadata", "name")))
