@@ -50,9 +50,12 @@ def base64_problem(value: str) -> str | None:
 
 
 def _keys(data: dict[str, Any], field: str, report: Report) -> int:
+    """Key problems, named as the server names them (`stringData` is merged into `data` first)."""
     size = 0
+    named = "binaryData" if field == "binaryData" else "data"
     for key, value in data.items():
-        report.each((field,), key, formats.is_config_map_key(str(key)), at=(field, Key(str(key))))
+        report.each((named, Key(str(key))), key, formats.is_config_map_key(str(key)),
+                    at=(field, Key(str(key))))
         size += len(str(key)) + (len(value.encode()) if isinstance(value, str) else 0)
     return size
 

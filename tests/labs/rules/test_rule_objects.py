@@ -103,7 +103,8 @@ def test_secret_data_must_be_base64(check):
     assert len(found) == 3
     assert 'data[password]: Invalid value: "hunter2!": illegal base64 data at input byte 7' in found[0]
     assert 'data[short]: Invalid value: "YWJjZA": illegal base64 data' in found[1]
-    assert 'stringData: Invalid value: "my key": a valid config key must consist of alphanumeric' in found[2]
+    assert ('data[my key]: Invalid value: "my key": '
+            "a valid config key must consist of alphanumeric") in found[2]
 
 
 def test_typed_secrets_and_configmap_keys(check):
