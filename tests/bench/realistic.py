@@ -13,6 +13,7 @@ picture paths), to show how cost grows.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -382,6 +383,9 @@ def generate(root: Path, shape: Shape = REALISTIC, scale: int = 1) -> Course:
     return course
 
 
+_EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+
+
 def translate(repo: Path, share: float) -> None:
     """French catalogs made by coursekit's own `i18n update`, then filled in: most messages
     translated (the English kept behind a marker, so placeholders survive), the rest left
@@ -395,6 +399,7 @@ def translate(repo: Path, share: float) -> None:
     for po, _, _ in update(repo, "fr"):
         with po.open("rb") as stream:
             catalog = read_po(stream, locale="fr")
+        catalog.creation_date = catalog.revision_date = _EPOCH  # same bytes on every run
         for message in catalog:
             if message.id and int(hashlib.md5(str(message.id).encode()).hexdigest()[:4], 16) \
                     < share * 0x10000:
