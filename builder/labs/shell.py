@@ -2,11 +2,14 @@
 
 bashlex (a port of bash's own grammar) does the parsing; this module flattens its tree into
 the commands a checker cares about, each with its words, its line within the step, and the
-here-document it reads, if any (`kubectl apply -f - <<EOF`).
+here-document it reads, if any (`kubectl apply -f - <<EOF`). Placeholders a trainee replaces
+(`curl http://<EXTERNAL-IP>:8080`) are read as words, not redirections. Where bashlex fails,
+bash itself is the reference grammar (`builder.labs.bash_syntax`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import bashlex
@@ -27,7 +30,25 @@ class ShellSyntaxError(Exception):
         self.line = line
 
 
+# `<EXTERNAL-IP>`, `<pod-name>`, `<your_name>`: a value the trainee reads off the screen. As shell,
+# `<x>` followed by nothing is a syntax error, so such a word is never meant as a redirection.
+PLACEHOLDER = re.compile(r"(?<![<\w$])<([A-Za-z][\w.:-]*)>(?![>&\w])")
+
+
+def mask_placeholders(script: str) -> str:
+    """Placeholders as plain words of the same length, so offsets and lines stay where they were."""
+    return PLACEHOLDER.sub(lambda m: "_" + m.group(1) + "_", script)
+
+
+def only_comments(script: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("#") for line in script.splitlines())
+
+
 def commands(script: str) -> list[Command]:
+    """The simple commands of a script, in order; raises ShellSyntaxError when bashlex cannot read it."""
+    script = mask_placeholders(script)
+    if only_comments(script):
+        return []
     try:
         trees = bashlex.parse(script)
     except (bashlex.errors.ParsingError, NotImplementedError, AttributeError, IndexError,

@@ -1,0 +1,121 @@
+"""Kubernetes documents, wherever a lab gets them, through the one `manifest` tier of checks.
+
+Files a lab applies, here-documents typed in a step and YAML shown on slides are all read by the
+one YAML loader (`builder.yamltext`) and each Kubernetes document goes through
+`checks.run("manifest", ...)` with a `ManifestContext`. A file is read once per run; its
+findings are computed once per set of CRDs its chapter has applied (usually one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from builder import checks
+from builder.diagnostics import Diagnostic, Location
+from builder.labs.context import CheckEnv, ManifestContext, Source
+from builder.labs.state import ShellState
+from builder.yamltext import Document, YamlError, load_documents
+
+checks.load("builder.labs.manifest_checks")
+
+
+def is_object(data: object) -> bool:
+    """Has what makes a Kubernetes object: a mapping with string apiVersion and kind."""
+    return (isinstance(data, dict) and isinstance(data.get("apiVersion"), str) and bool(data["apiVersion"])
+            and isinstance(data.get("kind"), str) and bool(data["kind"]))
+
+
+@dataclass(slots=True)
+class _File:
+    documents: list[Document]
+    error: YamlError | None
+    decode_error: bool = False
+    crds: list[dict] = field(default_factory=list)
+
+
+class Manifests:
+    def __init__(self, env: CheckEnv) -> None:
+        self.env = env
+        self._files: dict[str, _File] = {}
+        self._findings: dict[tuple[str, tuple[str, ...]], list[Diagnostic]] = {}
+        self.documents = 0
+        # (file, line, message) of each file finding -> the labs that apply the file
+        self.applied_by: dict[tuple[str, int | None, str], list[Location]] = {}
+
+    @property
+    def files(self) -> int:
+        return len(self._files)
+
+    def _read(self, rel: str) -> _File:
+        known = self._files.get(rel)
+        if known is None:
+            try:
+                text = (self.env.repo / rel).read_text(encoding="utf-8")
+            except (UnicodeDecodeError, OSError):
+                known = self._files[rel] = _File([], None, decode_error=True)
+                return known
+            documents, error = load_documents(text)
+            crds = [d.data for d in documents if is_object(d.data)
+                    and d.data["kind"] == "CustomResourceDefinition"]
+            known = self._files[rel] = _File(documents, error, crds=crds)
+            self.documents += len(documents)
+        return known
+
+    def crds_of(self, rel: str) -> list[dict]:
+        """The CustomResourceDefinitions a file defines (applying it makes them known)."""
+        return self._read(rel).crds
+
+    def check_file(self, rel: str, state: ShellState) -> list[Diagnostic]:
+        """Findings of a repository file a lab applies, without the lab (the caller relates it)."""
+        key = (rel, state.crd_sources)
+        if key not in self._findings:
+            read = self._read(rel)
+            if read.decode_error:
+                self._findings[key] = [Diagnostic(rel, 1, "error", "file is not UTF-8")]
+            else:
+                self._findings[key] = self._documents(read.documents, read.error, rel, 1, "file", (),
+                                                      state, "not valid YAML")
+        return self._findings[key]
+
+    def check_text(self, text: str, path: str, first_line: int, source: Source,
+                   related: tuple[Location, ...], state: ShellState, what: str) -> list[Diagnostic]:
+        """Findings of YAML typed in a step (a here-document) at `first_line` of `path`."""
+        documents, error = load_documents(text)
+        self.documents += len(documents)
+        return self._documents(documents, error, path, first_line, source, related, state,
+                               f"{what} is not valid YAML")
+
+    def _documents(self, documents: Iterable[Document], error: YamlError | None, path: str,
+                   first_line: int, source: Source, related: tuple[Location, ...], state: ShellState,
+                   unreadable: str) -> list[Diagnostic]:
+        found: list[Diagnostic] = []
+        numbered = source != "slide"
+        for number, doc in enumerate(documents, 1):
+            if is_object(doc.data):
+                found += self.run(doc, path, first_line, source, related, state, number if numbered else None)
+            else:
+                label = f"document {number}: " if numbered else ""
+                found.append(Diagnostic(path, first_line + doc.line - 1, "error",
+                                        label + _not_an_object(doc.data), related=related))
+        if error is not None:
+            line = first_line + (error.line or 1) - 1
+            found.append(Diagnostic(path, line, "error", f"{unreadable}: {error.message}", related=related))
+        return found
+
+    def run(self, doc: Document, path: str, first_line: int, source: Source,
+            related: tuple[Location, ...], state: ShellState, number: int | None = None) -> list[Diagnostic]:
+        """Every `manifest` check on one Kubernetes document."""
+        data: dict[str, Any] = doc.data
+        ctx = ManifestContext(data, data["kind"], data["apiVersion"], path, source, doc, first_line,
+                              number, self.env.schemas.version, self.env.schemas, state.crds, related)
+        return list(checks.run("manifest", data, ctx))
+
+
+def _not_an_object(data: object) -> str:
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"{type(data).__name__} {data!r}"[:60]
+        return f"expected a Kubernetes object (a mapping), got {kind}"
+    missing = [f for f in ("apiVersion", "kind") if not isinstance(data.get(f), str) or not data.get(f)]
+    return f"no {' or '.join(missing)}: not a Kubernetes object"
