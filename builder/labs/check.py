@@ -19,7 +19,6 @@ from builder.labs.manifests import Manifests
 from builder.labs.programs import defined_in
 from builder.labs.slide_yaml import YAML_LANGS, check_block
 from builder.labs.state import ShellState
-from builder.labs.step_checks import applies, kubectl_files
 from builder.model import Chapter, Lab, Step
 from builder.yamltext import load_documents
 
@@ -104,34 +103,6 @@ def _advance(ctx: StepContext, step: Step, manifests: Manifests, defined: set[st
     for cmd in ctx.commands:
         if cmd.words[0] in ("cd", "pushd", "popd"):
             state.change_directory(cmd)
-        elif cmd.words[0] == "kubectl" and applies(cmd):
-            _apply(ctx, cmd, manifests)
-
-
-def _apply(ctx: StepContext, cmd, manifests: Manifests) -> None:
-    """CRDs a kubectl command applies are known to the rest of the chapter."""
-    values, recursive = kubectl_files(cmd)
-    crds: list[dict] = []
-    sources: list[str] = []
-    for value in values:
-        if value == "-" and cmd.stdin:
-            docs, _ = load_documents(cmd.stdin)
-            new = [d.data for d in docs if isinstance(d.data, dict)
-                   and d.data.get("kind") == "CustomResourceDefinition"]
-            if new:
-                crds += new
-                sources.append(f"{ctx.step.path}:{ctx.step.line + cmd.stdin_line}")
-            continue
-        rel = ctx.env.paths.repo_path(value)
-        if rel is None:
-            continue
-        for manifest in ctx.env.paths.expand(rel, recursive):
-            if (ctx.env.repo / manifest).is_file() and manifests.crds_of(manifest):
-                crds += manifests.crds_of(manifest)
-                sources.append(manifest)
-    if crds:
-        ctx.state.crds = {**ctx.state.crds, **ctx.env.schemas.crd_validators(crds)}
-        ctx.state.crd_sources = (*ctx.state.crd_sources, *sources)
 
 
 def _load_repository_crds(env: CheckEnv) -> None:

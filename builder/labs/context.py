@@ -127,7 +127,8 @@ class ManifestContext:
       version (`Schemas.validate(doc, crds)`), `crds`: the custom resource definitions the
       chapter has applied so far (take precedence over the repository's);
     - `related`: the lab lines that apply it, for `Diagnostic.related`;
-    - `duplicates`: keys given twice in the document (kubectl refuses the file).
+    - `duplicates`: keys given twice in the document (kubectl refuses the file);
+    - `partial`: the document is shown elided on a slide: a missing field is no problem.
 
     A check yields `Diagnostic`s at `ctx.path` and `ctx.line_of(...)`, with `related=ctx.related`.
     """
@@ -144,6 +145,7 @@ class ManifestContext:
     schemas: Schemas | None = None
     crds: dict[tuple[str, str, str], Any] = field(default_factory=dict)
     related: tuple[Location, ...] = ()
+    partial: bool = False  # shown elided (`...`, `<placeholder>`): fields may be left out
 
     @property
     def applied(self) -> bool:

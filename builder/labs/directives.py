@@ -164,6 +164,13 @@ def _check_paste(step: Step, state: ShellState) -> Iterable[tuple[str, str]]:
         yield "error", "paste with no copy before it"
 
 
+def _check_keys(step: Step, _state: ShellState) -> Iterable[tuple[str, str]]:
+    text = step.data.strip()
+    if re.fullmatch(r"\^[A-Za-z@\[\\\]^_?]", text):
+        yield "warning", (f"keys {text} types the two characters {text[0]} and {text[1]}; "
+                          f"to send the key, write key {text}")
+
+
 def _nothing(_step: Step, _state: ShellState) -> Iterable[tuple[str, str]]:
     return ()
 
@@ -180,7 +187,7 @@ DIRECTIVES: dict[str, Directive] = _table(
               "wait until the text shows in the running command's output (60 s)"),
     Directive("longwait", False, False, "wait", _check_wait, "same as wait, ten times longer"),
     Directive("key", True, False, "key", _check_key, "send one key (tmux key names)"),
-    Directive("keys", True, False, "keys", _nothing, "type the text as it is"),
+    Directive("keys", True, False, "keys", _check_keys, "type the text as it is"),
     Directive("copy", False, False, "copy", _check_copy, "keep the last match of a regex in the output"),
     Directive("paste", True, False, "paste", _check_paste, "type what copy kept"),
     Directive("check", False, False, "check", _nothing, "check the exit status of the last command"),

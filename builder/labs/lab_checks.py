@@ -13,11 +13,10 @@ from builder.model import Lab
 
 @check("lab", name="lab-steps")
 def lab_steps(lab: Lab, ctx: LabContext) -> Iterator[Diagnostic]:
-    """A lab with fenced blocks but none a runner does anything with is worth a warning."""
-    if not lab.steps:
-        yield Diagnostic(lab.path, lab.line, "error", f".{lab.macro}[ block has no step (no fenced command)",
-                         related=ctx.related(lab))
-    elif not any(s.method in DIRECTIVES for s in lab.steps):
+    """A lab with fenced blocks none of which a runner does anything with: worth knowing.
+
+    A lab of prose alone ("open this page", "edit that file") is fine: nothing is said."""
+    if lab.steps and not any(s.method in DIRECTIVES for s in lab.steps):
         methods = ", ".join(sorted({s.method or "no info string" for s in lab.steps}))
-        yield Diagnostic(lab.path, lab.line, "warning", f".{lab.macro}[ block has nothing to run (only "
+        yield Diagnostic(lab.path, lab.line, "note", f".{lab.macro}[ block has nothing a runner types (only "
                          f"{methods} blocks)", related=ctx.related(lab))

@@ -105,11 +105,14 @@ class Manifests:
         return found
 
     def run(self, doc: Document, path: str, first_line: int, source: Source,
-            related: tuple[Location, ...], state: ShellState, number: int | None = None) -> list[Diagnostic]:
+            related: tuple[Location, ...], state: ShellState, number: int | None = None,
+            partial: bool = False) -> list[Diagnostic]:
         """Every `manifest` check on one Kubernetes document."""
         data: dict[str, Any] = doc.data
+        state.kinds.add(data["kind"])
         ctx = ManifestContext(data, data["kind"], data["apiVersion"], path, source, doc, first_line,
-                              number, self.env.schemas.version, self.env.schemas, state.crds, related)
+                              number, self.env.schemas.version, self.env.schemas, state.crds, related,
+                              partial)
         return list(checks.run("manifest", data, ctx))
 
 

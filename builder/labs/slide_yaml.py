@@ -1,47 +1,113 @@
 """YAML shown on slides: whole Kubernetes objects through the `manifest` tier, fragments at the
 place of a Kubernetes object where they fit.
 
-Slides show YAML that no lab applies: a problem there is worth saying only when it is surely
-one. So this module says nothing about what is not Kubernetes, or not whole.
+Slides show YAML that no lab applies, and much of it is not Kubernetes at all (Compose files,
+Prometheus configs, Helm values, kubeconfigs, ytt templates), or is elided (`...`,
+`(more fields here)`, `<placeholder>`). A problem there is said only when it is surely one:
+what is not Kubernetes, or cannot be placed, or does not parse, is skipped silently.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+from typing import Any
+
 from builder.diagnostics import Diagnostic
 from builder.labs.manifests import Manifests, is_object
-from builder.labs.schemas import Problem
 from builder.labs.state import ShellState
 from builder.model import CodeBlock
-from builder.yamltext import load_documents
+from builder.yamltext import Document, load_documents
 
 YAML_LANGS = frozenset({"yaml", "yml"})
 
+# Configuration files that are YAML with apiVersion and kind, but that no API server serves:
+# kubeconfig, kind, kustomize, kubeadm and the API server's own configuration files.
+CLIENT_SIDE = {("v1", "Config")}
+CLIENT_GROUPS = re.compile(r"(^|\.)(config\.k8s\.io|x-k8s\.io|kubeadm\.k8s\.io|audit\.k8s\.io|"
+                           r"client\.authentication\.k8s\.io|admission\.k8s\.io|k3d\.io|ctlptl\.dev)$|"
+                           r"^skaffold$")
+# Templates whose YAML is only YAML once rendered.
+TEMPLATED = re.compile(r"^\s*#@|\{\{|\{%")
+# A line that stands for lines left out: `...`, `…`, `# ...`, `(more fields here)`.
+ELIDED_LINE = re.compile(r"^\s*(?:-\s*)?(?:\.\.\.|…|#\s*(?:\.\.\.|…)|\([^()]*\))\s*$")
+# A value that stands for something the trainee writes: `...`, `<image>`, `…`.
+PLACEHOLDER_VALUE = re.compile(r"^(?:\.\.\.|…|<[^<>]+>)$")
+
+
+def is_client_side(data: dict[str, Any]) -> bool:
+    api_version = str(data.get("apiVersion", ""))
+    group = api_version.rpartition("/")[0]
+    return (api_version, data.get("kind")) in CLIENT_SIDE or bool(group and CLIENT_GROUPS.search(group))
+
+
+def without_elisions(text: str) -> tuple[str, bool]:
+    """Elision lines blanked out (lines keep their numbers), and whether there were any."""
+    lines = text.split("\n")
+    kept = ["" if ELIDED_LINE.match(line) else line for line in lines]
+    return "\n".join(kept), kept != lines
+
+
+def without_placeholders(data: Any) -> tuple[Any, bool]:
+    """Keys and items whose value is a placeholder dropped: `replicas: <n>` says nothing to check."""
+    if isinstance(data, dict):
+        out, dropped = {}, False
+        for key, value in data.items():
+            if isinstance(value, str) and PLACEHOLDER_VALUE.match(value.strip()):
+                dropped = True
+                continue
+            out[key], inner = without_placeholders(value)
+            dropped |= inner
+        return out, dropped
+    if isinstance(data, list):
+        items, dropped = [], False
+        for value in data:
+            if isinstance(value, str) and PLACEHOLDER_VALUE.match(value.strip()):
+                dropped = True
+                continue
+            item, inner = without_placeholders(value)
+            items.append(item)
+            dropped |= inner
+        return items, dropped
+    return data, False
+
 
 def check_block(block: CodeBlock, manifests: Manifests, state: ShellState) -> list[Diagnostic]:
-    documents, error = load_documents(block.text)
-    found: list[Diagnostic] = []
+    """Findings of one YAML block shown on a slide, in the chapter's shell as it is then (the CRDs
+    it applied, the kinds it is about)."""
+    if TEMPLATED.search(block.text):
+        return []
+    text, elided = without_elisions(block.text)
+    documents, error = load_documents(text)
     if error is not None:
-        return [Diagnostic(block.path, block.line + (error.line or 1) - 1, "warning",
-                           f"YAML on this slide does not parse, not checked: {error.message}")]
+        return []  # elided beyond repair, or not meant to be whole: nothing sure to say
+    found: list[Diagnostic] = []
     for doc in documents:
-        if is_object(doc.data):
-            manifests.documents += 1
-            found += manifests.run(doc, block.path, block.line, "slide", (), state)
-        elif isinstance(doc.data, dict) and doc.data:
-            where, problems = manifests.env.schemas.validate_fragment(doc.data)
-            for problem in problems:
-                at = block.line + doc.line_of(problem.path) - 1
-                place = f" (as part of a {where})" if where else ""
-                found.append(Diagnostic(block.path, at, _severity(problem), _field(problem)
-                                        + problem.message + place))
+        data, dropped = without_placeholders(doc.data)
+        partial = elided or dropped
+        if is_object(data):
+            if is_client_side(data):
+                continue
+            doc.data = data
+            found += [d for d in manifests.run(doc, block.path, block.line, "slide", (), state,
+                                               partial=partial)
+                      if d.severity != "note"]  # unchecked custom resources: nothing sure to say
+        elif isinstance(data, dict) and data:
+            found += _fragment(data, doc, block, manifests, state.kinds)
     return found
 
 
-def _field(problem: Problem) -> str:
-    return f"{problem.path}: " if problem.path else ""
-
-
-def _severity(problem: Problem) -> str:
-    if problem.kind == "unchecked":
-        return "note"
-    return "warning" if problem.kind == "deprecated-api" else "error"
+def _fragment(data: dict, doc: Document, block: CodeBlock, manifests: Manifests,
+              subject: set[str]) -> list[Diagnostic]:
+    where, problems = manifests.env.schemas.validate_fragment(data, prefer=subject)
+    found = []
+    for problem in problems:
+        if problem.kind == "unchecked":
+            continue
+        at = block.line + doc.line_of(problem.path) - 1
+        place = f" (as part of a {where})" if where else ""
+        field = f"{problem.path}: " if problem.path else ""
+        severity = "warning" if problem.kind in ("deprecated-api", "removed-api") else "error"
+        found.append(replace(Diagnostic(block.path, at, "error", field + problem.message + place),
+                             severity=severity))
+    return found

@@ -28,6 +28,7 @@ class ShellState:
     written: set[str] = field(default_factory=set)  # files earlier commands created (shell paths)
     crds: dict[tuple[str, str, str], Any] = field(default_factory=dict)  # applied so far
     crd_sources: tuple[str, ...] = ()  # where those CRDs came from: part of a cache key
+    kinds: set[str] = field(default_factory=set)  # kinds the chapter has shown or applied: its subject
 
     def resolve(self, word: str) -> str | None:
         """A path word as an absolute shell path (`~/...` or `/...`); None when unknowable."""

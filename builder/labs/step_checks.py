@@ -17,6 +17,7 @@ from builder.labs.directives import RETIRED, directive, nearest_directive
 from builder.labs.paths import is_pattern
 from builder.labs.shell import Command, mask_placeholders
 from builder.model import Step
+from builder.yamltext import load_documents
 
 _YAML_LANGS = frozenset({"yaml", "yml"})
 
@@ -42,6 +43,8 @@ def directive_check(step: Step, ctx: StepContext) -> Iterator[Diagnostic]:
 
 def _unknown_method(step: Step, ctx: StepContext) -> Iterator[Diagnostic]:
     """A fence whose method no runner knows: a directive misspelt, or content shown to trainees."""
+    if not step.method:
+        return  # no info string: shown to trainees, not typed
     if step.method in RETIRED:
         yield _diag(ctx, step.line, "error", f"unknown lab directive {step.method!r}: the runner no longer "
                     f"knows it (use {RETIRED[step.method]})")
@@ -168,6 +171,8 @@ def kubectl_manifests(step: Step, ctx: StepContext) -> Iterator[Diagnostic]:
         values, recursive = kubectl_files(cmd)
         for value in values:
             yield from _manifest_arg(value, cmd, recursive, ctx)
+        if applies(cmd):  # the chapter's shell moves on command by command
+            _apply_crds(ctx, cmd, values, recursive)
 
 
 def _manifest_arg(value: str, cmd: Command, recursive: bool, ctx: StepContext) -> Iterator[Diagnostic]:
@@ -181,6 +186,13 @@ def _manifest_arg(value: str, cmd: Command, recursive: bool, ctx: StepContext) -
         return
     rel = paths.repo_path(value)
     is_url = value.startswith(("http://", "https://"))
+    if rel is None and not is_url and not ctx.state.wrote(value):
+        where = ctx.state.resolve(value)  # relative to the folder earlier `cd`s lead to
+        rel = paths.repo_path(where) if where is not None else None
+        if rel is not None and not is_pattern(rel) and not paths.exists(rel):
+            yield _diag(ctx, line, "error", f"file not found: {rel} (from {value} in {ctx.state.cwd})"
+                        + paths.did_you_mean(rel))
+            return
     if rel is not None and is_url and not is_pattern(rel) and not paths.exists(rel):
         yield _diag(ctx, line, "error", f"file not found: {rel} (from {value})" + paths.did_you_mean(rel))
         return
@@ -200,3 +212,30 @@ def _manifest_arg(value: str, cmd: Command, recursive: bool, ctx: StepContext) -
                                  f"{found.message} (applied at {ctx.step.path}:{line})", check=found.check)
             if ctx.related[0] not in labs:
                 labs.append(ctx.related[0])
+
+
+def _apply_crds(ctx: StepContext, cmd: Command, values: list[str], recursive: bool) -> None:
+    """CRDs a kubectl command applies are known to the rest of the chapter."""
+    manifests = ctx.manifests
+    assert manifests is not None
+    crds: list[dict] = []
+    sources: list[str] = []
+    for value in values:
+        if value == "-" and cmd.stdin:
+            docs, _ = load_documents(cmd.stdin)
+            new = [d.data for d in docs if isinstance(d.data, dict)
+                   and d.data.get("kind") == "CustomResourceDefinition"]
+            if new:
+                crds += new
+                sources.append(f"{ctx.step.path}:{ctx.step.line + cmd.stdin_line}")
+            continue
+        rel = ctx.env.paths.repo_path(value)
+        if rel is None:
+            continue
+        for manifest in ctx.env.paths.expand(rel, recursive):
+            if (ctx.env.repo / manifest).is_file() and manifests.crds_of(manifest):
+                crds += manifests.crds_of(manifest)
+                sources.append(manifest)
+    if crds:
+        ctx.state.crds = {**ctx.state.crds, **ctx.env.schemas.crd_validators(crds)}
+        ctx.state.crd_sources = (*ctx.state.crd_sources, *sources)

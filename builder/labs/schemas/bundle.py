@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 from referencing import Registry, Resource
 
+from builder.labs.schemas.fragments import index_properties
 from builder.labs.schemas.removals import REMOVED_GROUPS, version_key
 
 _FOLDER = re.compile(r"v(\d+)\.(\d+)\.\d+-local-strict")
@@ -79,6 +80,14 @@ class Bundle:
         self.kinds = self._index_kinds()
         self.groups = frozenset(group for group, _ in self.kinds)
         self._validators: dict[object, Any] = {}
+        self._property_index: dict[str, frozenset[str]] | None = None
+
+    @property
+    def property_index(self) -> dict[str, frozenset[str]]:
+        """Field name -> definitions that have it (built on first use: only slides need it)."""
+        if self._property_index is None:
+            self._property_index = index_properties(self.defs)
+        return self._property_index
 
     def _index_kinds(self) -> dict[tuple[str, str], dict[str, str]]:
         """(group, version) -> kind -> definition; definitions tagged with many kinds are shared helpers."""

@@ -37,3 +37,61 @@ FRAGMENT_LOCATIONS = (
 
 def short_name(definition: str) -> str:
     return definition.rsplit(".", 1)[-1]
+
+
+def _rank(definition: str) -> tuple[int, str]:
+    """The common places first, then the rest by name (a stable, explainable order)."""
+    try:
+        return (FRAGMENT_LOCATIONS.index(definition), definition)
+    except ValueError:
+        return (len(FRAGMENT_LOCATIONS), definition)
+
+
+def index_properties(defs: dict[str, dict]) -> dict[str, frozenset[str]]:
+    """Property name -> the definitions (objects, their specs, any sub-structure) that have it."""
+    index: dict[str, set[str]] = {}
+    for name, schema in defs.items():
+        for key in schema.get("properties", {}) or {}:
+            index.setdefault(key, set()).add(name)
+    return {key: frozenset(names) for key, names in index.items()}
+
+
+def places(keys: set[str], index: dict[str, frozenset[str]], defs: dict[str, dict],
+           prefer: set[str] = frozenset()) -> list[str]:
+    """Every definition where all `keys` fit, one per distinct shape of those keys, best first.
+
+    Two places whose schemas for these keys are the same judge the fragment the same, so only
+    one of them is kept (`metadata:` alone fits hundreds of kinds, all with one ObjectMeta).
+    Kinds the chapter is about (`prefer`, e.g. {"Deployment"}) come first, then common places.
+    Places where a key takes anything are dropped when another place fits."""
+    if not keys:
+        return []
+    found = set.intersection(*(set(index.get(key, ())) for key in keys))
+    shapes: dict[str, str] = {}
+    strict = [n for n in found if not _lax(defs[n], keys, defs)]
+    order = sorted(strict or found, key=lambda n: (not _preferred(n, prefer), *_rank(n)))
+    for name in order:
+        properties = defs[name].get("properties", {})
+        shape = repr(sorted((key, repr(properties[key])) for key in keys))
+        shapes.setdefault(shape, name)
+    return list(shapes.values())
+
+
+def _lax(schema: dict, keys: set[str], defs: dict[str, dict]) -> bool:
+    """A place where one of the keys takes anything (`StorageVersion.spec` is an empty object
+    that accepts any field): it fits every fragment, so it is tried only if nothing else fits."""
+    for key in keys:
+        field = schema.get("properties", {}).get(key, {})
+        ref = field.get("$ref", "")
+        target = defs.get(ref.rsplit("/", 1)[-1], {}) if ref else field
+        types = target.get("type", [])
+        is_object = "object" in (types if isinstance(types, list) else [types])
+        if target.get("x-kubernetes-preserve-unknown-fields") or (
+                is_object and "properties" not in target and "additionalProperties" not in target):
+            return True
+    return False
+
+
+def _preferred(definition: str, prefer: set[str]) -> bool:
+    short = short_name(definition)
+    return any(short == kind or short == f"{kind}Spec" for kind in prefer)

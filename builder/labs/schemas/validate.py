@@ -6,6 +6,7 @@ millisecond a document."""
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -20,7 +21,7 @@ from builder.labs.schemas.bundle import (
     releases_serving,
 )
 from builder.labs.schemas.crds import CRD_API, crd_root_schema, served_crd_versions
-from builder.labs.schemas.fragments import FRAGMENT_LOCATIONS, short_name
+from builder.labs.schemas.fragments import FRAGMENT_LOCATIONS, places, short_name
 from builder.labs.schemas.removals import (
     LAST_REMOVAL,
     REMOVED_BY_KIND,
@@ -40,6 +41,8 @@ from builder.labs.schemas.wording import (
     suggestion,
     type_message,
 )
+
+DISTINCTIVE = 10  # a field of at most this many definitions tells where a fragment belongs
 
 
 class Schemas:
@@ -82,11 +85,13 @@ class Schemas:
 
     # -- whole objects ------------------------------------------------------------------------------
 
-    def validate(self, doc: object, crds: dict[tuple[str, str, str], Any] | None = None) -> list[Problem]:
+    def validate(self, doc: object, crds: dict[tuple[str, str, str], Any] | None = None,
+                 partial: bool = False) -> list[Problem]:
         """Problems of one manifest document; an empty list means the API server would accept its shape.
 
         `crds`: validators of the CRDs applied so far where the document is used (its chapter);
-        they take precedence over the repository's."""
+        they take precedence over the repository's. `partial`: the document is shown elided, so
+        a missing field is no problem."""
         if not isinstance(doc, dict):
             message = f"expected a Kubernetes object (a mapping), got {describe(doc)}"
             return [Problem("not-an-object", "", message)]
@@ -95,7 +100,7 @@ class Schemas:
             return [Problem("not-an-object", "", f"no {' or '.join(missing)}: not a Kubernetes object")]
         if doc["apiVersion"] == "v1" and doc["kind"] == "List":
             return self._validate_list(doc, crds)
-        return self._validate_object(doc, crds)[:MAX_PROBLEMS]
+        return self._validate_object(doc, crds, partial)[:MAX_PROBLEMS]
 
     def _validate_list(self, doc: dict[str, Any], crds: dict | None) -> list[Problem]:
         """`kind: List` is kubectl's, not the API server's: check each item as its own object."""
@@ -109,7 +114,8 @@ class Schemas:
                 problems.append(Problem(problem.kind, path, problem.message))
         return problems[:MAX_PROBLEMS]
 
-    def _validate_object(self, doc: dict[str, Any], crds: dict | None) -> list[Problem]:
+    def _validate_object(self, doc: dict[str, Any], crds: dict | None, partial: bool = False
+                         ) -> list[Problem]:
         api_version, kind = doc["apiVersion"], doc["kind"]
         group, _, version = api_version.rpartition("/")
         key = (group, version, kind)
@@ -127,7 +133,7 @@ class Schemas:
         definition = self._bundle.kinds.get((group, version), {}).get(kind)
         if definition is None:
             return [self._unresolved(group, version, kind)]
-        problems = check_instance(self._bundle.object_validator(definition), doc)
+        problems = check_instance(self._bundle.object_validator(definition), doc, partial)
         return [self._removal_problem(removal, kind), *problems] if removal else problems
 
     def _check_custom(self, validator: Any, doc: dict[str, Any], api_version: str,
@@ -237,20 +243,49 @@ class Schemas:
 
     # -- fragments ----------------------------------------------------------------------------------
 
-    def validate_fragment(self, data: dict, hint: str | None = None) -> tuple[str | None, list[Problem]]:
-        """Validate YAML shown on a slide against the object field it fits (or `hint`, e.g. "PodSpec")."""
+    def validate_fragment(self, data: dict, hint: str | None = None,
+                          prefer: Iterable[str] = ()) -> tuple[str | None, list[Problem]]:
+        """Validate YAML shown on a slide at the place of an object where it fits.
+
+        Every definition where all the fragment's top-level keys are fields is a candidate
+        (the top level and the spec of every kind, and their parts); the one with the fewest
+        problems wins, kinds in `prefer` (what the chapter is about) first. A fragment shows
+        some fields, so a missing required field is never a problem. When no place fits,
+        (None, []): nothing is said. `hint` (e.g. "PodSpec") forces the place."""
         if not isinstance(data, dict):
-            return None, [Problem("not-an-object", "", f"expected a mapping, got {describe(data)}")]
+            return None, []
         if hint is not None:
             definition = self._definition_for_hint(hint)
             return short_name(definition), self._check_fragment(definition, data)
-        located = self._locate_fragment(data)
-        if located is None:
-            keys = ", ".join(str(k) for k in data) or "none"
-            return None, [Problem("unchecked", "",
-                                  f"no Kubernetes object field fits this fragment (top-level keys: {keys})")]
-        definition, problems = located
-        return short_name(definition), problems
+        keys = {str(k) for k in data}
+        candidates = places(keys, self._bundle.property_index, self._bundle.defs, set(prefer))
+        if not candidates:
+            candidates = self._near_places(keys, set(prefer))
+        best: tuple[str, list[Problem]] | None = None
+        for definition in candidates:
+            problems = self._check_fragment(definition, data)
+            if best is None or len(problems) < len(best[1]):
+                best = (definition, problems)
+            if not problems:
+                break
+        if best is None:
+            return None, []
+        return short_name(best[0]), best[1]
+
+    def _near_places(self, keys: set[str], prefer: set[str]) -> list[str]:
+        """Places where all keys but one fit, that one a near miss of a field there (a typo), and
+        at least two of the fitting keys say where the fragment is (`containers`, not `name`)."""
+        index = self._bundle.property_index
+        found = []
+        for odd in sorted(keys):
+            rest = keys - {odd}
+            if sum(len(index.get(key, ())) <= DISTINCTIVE for key in rest) < 2:
+                continue
+            for definition in places(rest, index, self._bundle.defs, prefer):
+                near = closest(odd, self._bundle.defs[definition].get("properties", {}))
+                if near and difflib.SequenceMatcher(None, odd, near).ratio() >= 0.8:
+                    found.append(definition)
+        return found
 
     def _definition_for_hint(self, hint: str) -> str:
         if hint in self._bundle.defs:
@@ -261,21 +296,5 @@ class Schemas:
         raise ValueError(f"no Kubernetes type {hint!r} in the schemas of Kubernetes {self.version}")
 
     def _check_fragment(self, definition: str, data: dict) -> list[Problem]:
-        return check_instance(self._bundle.fragment_validator(definition), data)
+        return check_instance(self._bundle.fragment_validator(definition), data, partial=True)
 
-    def _locate_fragment(self, data: dict) -> tuple[str, list[Problem]] | None:
-        """All keys known somewhere: the fewest problems wins, earlier places break ties; else most keys."""
-        keys = set(map(str, data))
-        scored = []
-        for definition in FRAGMENT_LOCATIONS:
-            schema = self._bundle.defs.get(definition)
-            if schema is not None:
-                scored.append((len(keys & set(schema.get("properties", {}))), definition))
-        complete = [d for matched, d in scored if matched == len(keys)]
-        if complete:
-            checked = [(d, self._check_fragment(d, data)) for d in complete]
-            return min(checked, key=lambda item: len(item[1]))
-        matched, definition = max(scored, key=lambda item: item[0], default=(0, ""))
-        if matched == 0 or matched * 2 < len(keys):
-            return None
-        return definition, self._check_fragment(definition, data)

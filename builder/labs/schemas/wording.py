@@ -127,7 +127,7 @@ def _explain(error: ValidationError) -> list[Problem]:
         expected = _expected_types(error.validator_value)
         return [Problem("invalid", path, type_message(expected, error.instance))]
     if error.validator == "required":
-        return [Problem("invalid", format_path((*error.absolute_path, f)), "missing required field")
+        return [Problem("missing", format_path((*error.absolute_path, f)), "missing required field")
                 for f in _missing_not_misspelt(error)]
     if error.validator == "enum":
         allowed = [v for v in error.validator_value if v is not None]
@@ -142,10 +142,13 @@ def shorten(message: str, limit: int = 160) -> str:
     return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
-def check_instance(validator: Any, instance: object) -> list[Problem]:
+def check_instance(validator: Any, instance: object, partial: bool = False) -> list[Problem]:
+    """The first problems of an instance; `partial` (a fragment) never misses a field."""
     problems: list[Problem] = []
     for error in validator.iter_errors(instance):
         for problem in _explain(error):
+            if partial and problem.kind == "missing":
+                continue
             if problem not in problems:
                 problems.append(problem)
         if len(problems) >= MAX_PROBLEMS:
