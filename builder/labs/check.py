@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from builder import checks
 from builder.diagnostics import Diagnostic, unique
 from builder.labs.context import CheckEnv, LabContext, StepContext
-from builder.labs.directives import directive
+from builder.labs.directives import directive, stops
 from builder.labs.manifests import Manifests
 from builder.labs.programs import defined_in
 from builder.labs.slide_yaml import YAML_LANGS, check_block
@@ -93,16 +93,24 @@ def _advance(ctx: StepContext, step: Step, manifests: Manifests, defined: set[st
         return
     if step.method == "copy":
         state.copied = True
-    if step.method == "key" and step.data.strip() in ("^C", "^D", "C-c", "C-d"):
-        state.running = False
+    if stops(step.method, step.data):
+        state.running = max(state.running - 1, 0)  # the step's next line, if any, runs now
     if not found.shell:
         return
-    state.running = step.method == "bash"
+    state.running = _command_lines(step.data) if step.method == "bash" else 0
     defined |= defined_in(step.data)
     state.note_writes(step.data)
     for cmd in ctx.commands:
         if cmd.words[0] in ("cd", "pushd", "popd"):
             state.change_directory(cmd)
+        state.note_edits(cmd)
+
+
+def _command_lines(script: str) -> int:
+    """How many commands a step types one after the other (each may be stopped by ^C in turn)."""
+    lines = [line for line in script.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    continued = sum(line.rstrip().endswith(("\\", "|", "&&", "||")) for line in lines)
+    return max(len(lines) - continued, 1)
 
 
 def _load_repository_crds(env: CheckEnv) -> None:

@@ -17,7 +17,8 @@ from builder.config import Settings
 from builder.model import Deck
 
 MANIFEST_EXTS = (".yaml", ".yml", ".json")
-_HOME_WORD = re.compile(r"(?:~|\$HOME|\$\{HOME\})/[^\s'\"]+")
+# `~/x/y.yaml` in a word, without the shell's punctuation around it (`$(cat ~/x)`, `-v ~/x:/y`)
+_HOME_WORD = re.compile(r"(?:~|\$HOME|\$\{HOME\})/[^\s'\"()<>|;&`]+")
 _GITHUB = re.compile(r"(?:https?://)?github\.com/([^/]+/[^/]+?)(?:\.git)?$")
 
 
@@ -58,8 +59,9 @@ class RepoPaths:
         return None
 
     def home_words(self, word: str) -> list[str]:
-        """`~/...`-style paths inside a word (`--from-file=~/container.training/x`)."""
-        return _HOME_WORD.findall(word)
+        """`~/...`-style paths inside a word (`--from-file=~/container.training/x`); a docker
+        volume's `host:container` gives its host side."""
+        return [found.split(":/")[0] for found in _HOME_WORD.findall(word)]
 
     def near_prefix(self, candidate: str) -> str | None:
         """`~/container-training/k8s/x.yaml` -> the spelling it was surely meant to be."""

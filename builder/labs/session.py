@@ -19,7 +19,7 @@ from typing import ClassVar
 
 import pexpect
 
-from builder.labs.directives import directive, key_bytes
+from builder.labs.directives import directive, key_bytes, keys_bytes
 from builder.model import Step
 
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\r")
@@ -144,7 +144,7 @@ class BashSession:
         return self._type(step, sent)
 
     def _keys(self, step: Step, _next: Step | None) -> StepResult:
-        return self._type(step, step.data)
+        return self._type(step, keys_bytes(step.data))
 
     def _type(self, step: Step, text: str) -> StepResult:
         if not self._pending and text.endswith(("\r", "\n")):

@@ -27,6 +27,8 @@ CLIENT_SIDE = {("v1", "Config")}
 CLIENT_GROUPS = re.compile(r"(^|\.)(config\.k8s\.io|x-k8s\.io|kubeadm\.k8s\.io|audit\.k8s\.io|"
                            r"client\.authentication\.k8s\.io|admission\.k8s\.io|k3d\.io|ctlptl\.dev)$|"
                            r"^skaffold$")
+# What an apiVersion looks like (`v1`, `apps/v1beta2`); anything else is a placeholder.
+API_VERSION = re.compile(r"(?:[a-z0-9.-]+/)?v\d+(?:(?:alpha|beta)\d+)?")
 # Templates whose YAML is only YAML once rendered.
 TEMPLATED = re.compile(r"^\s*#@|\{\{|\{%")
 # A line that stands for lines left out: `...`, `…`, `# ...`, `(more fields here)`.
@@ -86,15 +88,24 @@ def check_block(block: CodeBlock, manifests: Manifests, state: ShellState) -> li
         data, dropped = without_placeholders(doc.data)
         partial = elided or dropped
         if is_object(data):
-            if is_client_side(data):
-                continue
+            if is_client_side(data) or not API_VERSION.fullmatch(data["apiVersion"]):
+                continue  # configuration files, or `apiVersion: xxx` in a lesson about the format
             doc.data = data
             found += [d for d in manifests.run(doc, block.path, block.line, "slide", (), state,
                                                partial=partial)
                       if d.severity != "note"]  # unchecked custom resources: nothing sure to say
         elif isinstance(data, dict) and data:
-            found += _fragment(data, doc, block, manifests, state.kinds)
+            found += _miscased(data, doc, block) or _fragment(data, doc, block, manifests, state.kinds)
     return found
+
+
+def _miscased(data: dict, doc: Document, block: CodeBlock) -> list[Diagnostic]:
+    """`Kind: Pod` beside an apiVersion: a whole object with its kind misspelt, not a fragment."""
+    if "apiVersion" not in data or "kind" in data:
+        return []
+    return [Diagnostic(block.path, block.line + doc.line_of([key]) - 1, "error",
+                       f'{key}: unknown field "{key}" (did you mean "kind"?)')
+            for key in data if isinstance(key, str) and key.lower() == "kind"]
 
 
 def _fragment(data: dict, doc: Document, block: CodeBlock, manifests: Manifests,

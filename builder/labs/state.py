@@ -17,18 +17,20 @@ from typing import Any
 from builder.labs.shell import Command
 
 HOME = "~"
+EDITORS = frozenset({"vim", "vi", "nano", "emacs", "ed", "code", "nvim", "mcedit", "pico", "joe"})
 _WRITES = re.compile(r"(?:>|\btee\s+(?:-a\s+)?)\s*([\w./~${}-]+\.(?:ya?ml|json))")
 
 
 @dataclass(slots=True)
 class ShellState:
-    running: bool = False  # a command was typed and may still be running
+    running: int = 0  # commands typed that may still be running (a step's lines run in turn)
     copied: bool = False
     cwd: str | None = HOME
     written: set[str] = field(default_factory=set)  # files earlier commands created (shell paths)
     crds: dict[tuple[str, str, str], Any] = field(default_factory=dict)  # applied so far
     crd_sources: tuple[str, ...] = ()  # where those CRDs came from: part of a cache key
     kinds: set[str] = field(default_factory=set)  # kinds the chapter has shown or applied: its subject
+    edited: set[str] = field(default_factory=set)  # files a trainee opened in an editor (shell paths)
 
     def resolve(self, word: str) -> str | None:
         """A path word as an absolute shell path (`~/...` or `/...`); None when unknowable."""
@@ -47,6 +49,14 @@ class ShellState:
             self.cwd = HOME
         else:
             self.cwd = None if args[0] == "-" else self.resolve(args[0])
+
+    def note_edits(self, command: Command) -> None:
+        """`vim kuberouter.yaml`: from now on the file holds what the trainee made of it."""
+        if command.words[0] in EDITORS or command.words[:2] == ["sed", "-i"]:
+            for word in command.words[1:]:
+                where = None if word.startswith("-") else self.resolve(word)
+                if where is not None:
+                    self.edited.add(where)
 
     def note_writes(self, script: str) -> None:
         """Files a command creates (`cat > web.yaml <<EOF`, `tee x.yaml`, `-o x.yaml`)."""

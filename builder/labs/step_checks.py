@@ -8,6 +8,7 @@ files it names, its kubectl command lines and the manifests they send.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from builder.checks import check
 from builder.diagnostics import Diagnostic
@@ -202,10 +203,15 @@ def _manifest_arg(value: str, cmd: Command, recursive: bool, ctx: StepContext) -
         elif not ctx.state.wrote(value) and "$" not in value:
             yield _diag(ctx, line, "note", f"manifest outside the repository not checked: {value}")
         return
+    where = ctx.state.resolve(value)
+    edited = where is not None and where in ctx.state.edited
     for manifest in paths.expand(rel, recursive):
         if not (ctx.env.repo / manifest).is_file():
             continue  # reported by the path check
         for found in manifests.check_file(manifest, ctx.state):
+            if edited:  # the trainee changed the file before: what it says now may be fixed then
+                found = replace(found, severity="warning" if found.is_error else found.severity,
+                                message=f"{found.message} (the lab edits this file first)")
             labs = manifests.applied_by.setdefault((found.path, found.line, found.message), [])
             if not labs:  # a file's finding is reported once, however many labs apply the file
                 yield Diagnostic(found.path, found.line, found.severity,
