@@ -18,7 +18,9 @@ from builder.labs.context import CheckEnv, ManifestContext, Source
 from builder.labs.state import ShellState
 from builder.yamltext import Document, YamlError, load_documents
 
-checks.load("builder.labs.manifest_checks")
+# Modules whose `@check("manifest")` functions run on every Kubernetes document; a package of
+# rules adds its module here (or imports itself before the check runs: registration is enough).
+MANIFEST_CHECK_MODULES: list[str] = ["builder.labs.manifest_checks"]
 
 
 def is_object(data: object) -> bool:
@@ -37,6 +39,7 @@ class _File:
 
 class Manifests:
     def __init__(self, env: CheckEnv) -> None:
+        checks.load(*MANIFEST_CHECK_MODULES)
         self.env = env
         self._files: dict[str, _File] = {}
         self._findings: dict[tuple[str, tuple[str, ...]], list[Diagnostic]] = {}
