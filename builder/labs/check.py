@@ -15,7 +15,7 @@ from builder import checks
 from builder.diagnostics import Diagnostic, unique
 from builder.labs.context import CheckEnv, LabContext, StepContext
 from builder.labs.directives import directive, stops
-from builder.labs.manifests import Manifests
+from builder.labs.manifests import DocumentVerdict, Manifests
 from builder.labs.programs import defined_in
 from builder.labs.slide_yaml import YAML_LANGS, check_block
 from builder.labs.state import ShellState
@@ -34,6 +34,7 @@ class CheckReport:
     manifests: int = 0
     documents: int = 0
     fragments: int = 0
+    verdicts: list[DocumentVerdict] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -71,6 +72,7 @@ def check_chapters(env: CheckEnv, chapters: list[Chapter]) -> CheckReport:
                     report.fragments += 1
                     found += check_block(block, manifests, state)
     report.manifests, report.documents = manifests.files, manifests.documents
+    report.verdicts = manifests.verdicts
     report.diagnostics = unique(_with_labs(found, manifests))
     return report
 

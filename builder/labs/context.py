@@ -8,7 +8,6 @@ needs to judge it and to point at the right line. Contexts are built by `builder
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -20,11 +19,12 @@ from builder.labs.directives import directive
 from builder.labs.kubectl.grammar import Hidden, KubectlGrammar
 from builder.labs.paths import RepoPaths
 from builder.labs.programs import Programs
-from builder.labs.schemas import Schemas
+from builder.labs.rules.context import ManifestContext as RuleContext
+from builder.labs.schemas import Problem, Schemas
 from builder.labs.shell import Command, ShellSyntaxError, commands
 from builder.labs.state import ShellState
 from builder.model import Chapter, Lab, Step
-from builder.yamltext import Document, Duplicate, Part
+from builder.yamltext import Document, Duplicate
 
 if TYPE_CHECKING:
     from builder.labs.manifests import Manifests
@@ -102,65 +102,84 @@ class StepContext:
 
 
 Source = Literal["file", "here-document", "slide"]
+UNSERVED = frozenset({"removed-api", "unknown-kind", "not-an-object", "unchecked"})
 
 
-@dataclass(slots=True)
-class ManifestContext:
+@dataclass(frozen=True, slots=True)
+class ManifestContext(RuleContext):
     """Context of the `manifest` tier: one Kubernetes document and where it comes from.
 
-    The element a manifest check receives is `document` (the object as a dict, read as kubectl
-    reads YAML). The context gives:
+    The element a manifest check receives is the document itself (a dict, read as kubectl reads
+    YAML). The context extends the semantic rules' context (`builder.labs.rules.context`, whose
+    `finding()` words a `Diagnostic` with `head` and `related`), so every manifest check, the
+    rules included, gets:
 
-    - `kind`, `api_version`: the document's own (always strings: documents without them are
-      not Kubernetes objects and never reach this tier);
     - `path`: the file the document is in (relative to the repository), or the chapter for a
-      here-document or YAML shown on a slide; `first_line` is the 1-based line in `path` where
-      the document's text starts;
-    - `line_of(field_path)`: the 1-based line in `path` of a field (`spec.containers[0].image`
-      or ("spec", "containers", 0, "image")), or of the deepest part of it that exists;
-    - `number`: the document's position in its file (1-based), for messages;
+      here-document or YAML shown on a slide;
+    - `line_of(field_path)`: the 1-based line in `path` of a field, given as a tuple of parts
+      (("spec", "containers", 0, "image")) or as text ("spec.containers[0].image"), or the line
+      of the deepest part of it that exists; `line`: where the document starts in `path`;
+    - `version`: the target Kubernetes version ("1.37"), `at_least("1.30")`; `schemas`: the
+      `Schemas` of that version (`validate(doc, crds, partial)`), `definitions`: its raw schema
+      definitions; `crds`: validators of the CRDs the chapter has applied so far;
+    - `kind`, `api_version`, `name`, `number` (the document's position in its file, 1-based);
+      `head`: "document 2 (Deployment web): " (files, here-documents) or "Deployment web: "
+      (slides), put before messages;
     - `source`: "file" (a lab applies the file), "here-document" (typed in a lab step) or
-      "slide" (shown on a slide; no lab applies it: a problem there is a warning at most when
-      it only says the example is old);
-    - `applied`: whether a lab applies it (file or here-document);
-    - `kubernetes`: the target Kubernetes version ("1.33"), `schemas`: the schemas of that
-      version (`Schemas.validate(doc, crds)`), `crds`: the custom resource definitions the
-      chapter has applied so far (take precedence over the repository's);
-    - `related`: the lab lines that apply it, for `Diagnostic.related`;
+      "slide" (shown, applied by no lab); `applied` is True for the first two;
+    - `problems`: what the schema found (computed once; `served` is False when the target does
+      not serve this kind at this version, and then the semantic rules stay silent);
+    - `partial`: the document is shown elided on a slide, so a missing field is no problem;
     - `duplicates`: keys given twice in the document (kubectl refuses the file);
-    - `partial`: the document is shown elided on a slide: a missing field is no problem.
+    - `related`: the lab lines that apply it, for `Diagnostic.related`.
 
-    A check yields `Diagnostic`s at `ctx.path` and `ctx.line_of(...)`, with `related=ctx.related`.
+    A check yields `Diagnostic`s at `ctx.path` and a line from `ctx.line_of(...)`, with
+    `related=ctx.related`, or calls `ctx.finding(field_path, message, severity)`.
     """
 
-    document: dict[str, Any]
-    kind: str
-    api_version: str
-    path: str
-    source: Source
-    doc: Document
+    document: dict[str, Any] = field(default_factory=dict)
+    kind: str = ""
+    api_version: str = ""
+    source: Source = "file"
+    doc: Document | None = None
     first_line: int = 1  # where the YAML text (file, here-document, slide block) starts in `path`
     number: int | None = None
-    kubernetes: str = ""
     schemas: Schemas | None = None
     crds: dict[tuple[str, str, str], Any] = field(default_factory=dict)
-    related: tuple[Location, ...] = ()
-    partial: bool = False  # shown elided (`...`, `<placeholder>`): fields may be left out
+    partial: bool = False
+    problems: tuple[Problem, ...] = ()
+
+    @classmethod
+    def of(cls, doc: Document, path: str, source: Source, first_line: int, number: int | None,
+           schemas: Schemas, crds: dict[tuple[str, str, str], Any], related: tuple[Location, ...],
+           partial: bool = False) -> ManifestContext:
+        data: dict[str, Any] = doc.data
+        metadata = data.get("metadata")
+        name = metadata.get("name") if isinstance(metadata, dict) else None
+        what = f"{data['kind']}{' ' + str(name) if name is not None else ''}"
+        head = f"document {number} ({what}): " if number is not None else f"{what}: "
+        return cls(
+            path=path, line_of=lambda parts: first_line + doc.line_of(parts) - 1, version=schemas.version,
+            head=head, related=related, definitions=schemas.definitions, document=data, kind=data["kind"],
+            api_version=data["apiVersion"], source=source, doc=doc, first_line=first_line, number=number,
+            schemas=schemas, crds=crds, partial=partial,
+            problems=tuple(schemas.validate(data, crds, partial)))
 
     @property
     def applied(self) -> bool:
         return self.source != "slide"
 
     @property
+    def served(self) -> bool:
+        return not any(p.kind in UNSERVED for p in self.problems)
+
+    @property
     def duplicates(self) -> list[Duplicate]:
-        return self.doc.duplicates
+        return self.doc.duplicates if self.doc is not None else []
 
     @property
     def line(self) -> int:
-        return self.first_line + self.doc.line - 1
-
-    def line_of(self, field_path: str | Sequence[Part]) -> int:
-        return self.first_line + self.doc.line_of(field_path) - 1
+        return self.first_line + (self.doc.line if self.doc is not None else 1) - 1
 
     def at(self, text_line: int) -> int:
         """A 1-based line of the YAML text as a line of `path`."""
@@ -174,6 +193,4 @@ class ManifestContext:
 
     @property
     def label(self) -> str:
-        """`document 2 (Deployment web): ` for files, `Deployment web: ` on slides."""
-        what = f"{self.kind}{' ' + self.name if self.name else ''}"
-        return f"document {self.number} ({what}): " if self.number is not None else f"{what}: "
+        return self.head

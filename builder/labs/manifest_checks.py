@@ -19,8 +19,7 @@ from builder.labs.schemas import Problem
 @check("manifest", name="schema")
 def schema(document: dict[str, Any], ctx: ManifestContext) -> Iterator[Diagnostic]:
     """Fields, types and API versions against the target Kubernetes release (or the CRD)."""
-    assert ctx.schemas is not None
-    for problem in ctx.schemas.validate(document, ctx.crds, ctx.partial):
+    for problem in ctx.problems:
         yield Diagnostic(ctx.path, ctx.line_of(problem.path), severity(problem, ctx),
                          ctx.label + (f"{problem.path}: " if problem.path else "") + problem.message,
                          related=ctx.related)

@@ -9,18 +9,38 @@ findings are computed once per set of CRDs its chapter has applied (usually one)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from builder import checks
 from builder.diagnostics import Diagnostic, Location
+from builder.labs import rules
 from builder.labs.context import CheckEnv, ManifestContext, Source
+from builder.labs.rules.rule import RULES
 from builder.labs.state import ShellState
 from builder.yamltext import Document, YamlError, load_documents
 
 # Modules whose `@check("manifest")` functions run on every Kubernetes document; a package of
 # rules adds its module here (or imports itself before the check runs: registration is enough).
-MANIFEST_CHECK_MODULES: list[str] = ["builder.labs.manifest_checks"]
+MANIFEST_CHECK_MODULES: list[str] = ["builder.labs.manifest_checks", *rules.MODULES]
+
+
+@dataclass(slots=True)
+class DocumentVerdict:
+    """The checker's verdict on one manifest document a lab applies: what `kubectl apply
+    --dry-run=server` is compared with (`coursekit labs check --verdicts`, `labs dry-run`)."""
+
+    file: str  # repository file, or the chapter holding a here-document
+    index: int  # 1-based, among the non-empty documents of the file or here-document
+    line: int
+    kind: str
+    name: str
+    errors: list[str] = field(default_factory=list)
+    here_document: str | None = None  # the whole here-document, when the manifest is one
+
+    @property
+    def verdict(self) -> str:
+        return "reject" if self.errors else "accept"
 
 
 def is_object(data: object) -> bool:
@@ -44,6 +64,9 @@ class Manifests:
         self._files: dict[str, _File] = {}
         self._findings: dict[tuple[str, tuple[str, ...]], list[Diagnostic]] = {}
         self.documents = 0
+        self.verdicts: list[DocumentVerdict] = []
+        self._rules = frozenset(RULES)  # names of the semantic rules among the manifest checks
+        self._text: str | None = None  # the here-document being read, for its verdicts
         # (file, line, message) of each file finding -> the labs that apply the file
         self.applied_by: dict[tuple[str, int | None, str], list[Location]] = {}
 
@@ -78,6 +101,7 @@ class Manifests:
             if read.decode_error:
                 self._findings[key] = [Diagnostic(rel, 1, "error", "file is not UTF-8")]
             else:
+                self._text = None
                 self._findings[key] = self._documents(read.documents, read.error, rel, 1, "file", (),
                                                       state, "not valid YAML")
         return self._findings[key]
@@ -87,6 +111,7 @@ class Manifests:
         """Findings of YAML typed in a step (a here-document) at `first_line` of `path`."""
         documents, error = load_documents(text)
         self.documents += len(documents)
+        self._text = text
         return self._documents(documents, error, path, first_line, source, related, state,
                                f"{what} is not valid YAML")
 
@@ -97,11 +122,18 @@ class Manifests:
         numbered = source != "slide"
         for number, doc in enumerate(documents, 1):
             if is_object(doc.data):
-                found += self.run(doc, path, first_line, source, related, state, number if numbered else None)
+                of_doc = self.run(doc, path, first_line, source, related, state, number if numbered else None)
             else:
                 label = f"document {number}: " if numbered else ""
-                found.append(Diagnostic(path, first_line + doc.line - 1, "error",
-                                        label + _not_an_object(doc.data), related=related))
+                of_doc = [Diagnostic(path, first_line + doc.line - 1, "error",
+                                     label + _not_an_object(doc.data), related=related)]
+            found += of_doc
+            kind, name = _kind_name(doc.data)
+            if numbered:
+                self.verdicts.append(DocumentVerdict(
+                    path, number, first_line + doc.line - 1, kind, name,
+                    [d.message for d in of_doc if d.is_error],
+                    here_document=None if source == "file" else self._text))
         if error is not None:
             line = first_line + (error.line or 1) - 1
             found.append(Diagnostic(path, line, "error", f"{unreadable}: {error.message}", related=related))
@@ -110,13 +142,30 @@ class Manifests:
     def run(self, doc: Document, path: str, first_line: int, source: Source,
             related: tuple[Location, ...], state: ShellState, number: int | None = None,
             partial: bool = False) -> list[Diagnostic]:
-        """Every `manifest` check on one Kubernetes document."""
+        """Every `manifest` check on one Kubernetes document.
+
+        The semantic rules speak only of kinds the target serves, and of whole documents; on a
+        slide (applied by no lab) what they find is a warning."""
         data: dict[str, Any] = doc.data
         state.kinds.add(data["kind"])
-        ctx = ManifestContext(data, data["kind"], data["apiVersion"], path, source, doc, first_line,
-                              number, self.env.schemas.version, self.env.schemas, state.crds, related,
-                              partial)
-        return list(checks.run("manifest", data, ctx))
+        ctx = ManifestContext.of(doc, path, source, first_line, number, self.env.schemas, state.crds,
+                                 related, partial)
+        found = []
+        for d in checks.run("manifest", data, ctx):
+            if d.check in self._rules:
+                if not ctx.served or ctx.partial:
+                    continue
+                if not ctx.applied and d.severity == "error":
+                    d = replace(d, severity="warning")
+            found.append(d)
+        return found
+
+
+def _kind_name(data: object) -> tuple[str, str]:
+    if not isinstance(data, dict):
+        return "", ""
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    return str(data.get("kind", "")), str(metadata.get("name") or "")
 
 
 def _not_an_object(data: object) -> str:

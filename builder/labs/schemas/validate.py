@@ -55,6 +55,11 @@ class Schemas:
         self._crd_schemas: dict[tuple[str, str, str], str] = {}
         self._ambiguous: set[tuple[str, str, str]] = set()  # several different CRDs define it
 
+    @property
+    def definitions(self) -> dict[str, Any]:
+        """The release's schema definitions (read-only), for checks that need more than validation."""
+        return self._bundle.defs
+
     # -- custom resources ---------------------------------------------------------------------------
 
     def crd_validators(self, docs: Iterable[object]) -> dict[tuple[str, str, str], Any]:
