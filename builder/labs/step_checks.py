@@ -220,6 +220,15 @@ def _manifest_arg(value: str, cmd: Command, recursive: bool, ctx: StepContext) -
                 labs.append(ctx.related[0])
 
 
+def _repo_rel(value: str, ctx: StepContext) -> str | None:
+    """The repository path a `-f` value names, directly or relative to the shell's folder."""
+    rel = ctx.env.paths.repo_path(value)
+    if rel is None and not value.startswith(("http://", "https://")):
+        where = ctx.state.resolve(value)
+        rel = ctx.env.paths.repo_path(where) if where is not None else None
+    return rel
+
+
 def _apply_crds(ctx: StepContext, cmd: Command, values: list[str], recursive: bool) -> None:
     """CRDs a kubectl command applies are known to the rest of the chapter."""
     manifests = ctx.manifests
@@ -235,7 +244,7 @@ def _apply_crds(ctx: StepContext, cmd: Command, values: list[str], recursive: bo
                 crds += new
                 sources.append(f"{ctx.step.path}:{ctx.step.line + cmd.stdin_line}")
             continue
-        rel = ctx.env.paths.repo_path(value)
+        rel = _repo_rel(value, ctx)
         if rel is None:
             continue
         for manifest in ctx.env.paths.expand(rel, recursive):

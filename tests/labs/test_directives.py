@@ -44,6 +44,7 @@ EXAMPLES = [
                  "<!--\n```longwait slow server up```\n```key ^C```\n-->"),
     ("open", "<!-- ```open http://localhost:8500/``` -->"),
     ("tmux", "<!-- ```tmux split-window -h``` -->"),
+    ("", "```\nthe output, shown to trainees and never typed\n```"),
 ]
 
 
@@ -97,7 +98,7 @@ def coursekit(repo: Path, *args: str, cache: Path) -> subprocess.CompletedProces
 
 
 def test_every_directive_has_an_example_and_a_replay():
-    assert {name for name, _text in EXAMPLES} == set(DIRECTIVES)
+    assert {name for name, _text in EXAMPLES} == {*DIRECTIVES, ""}
     assert set(BashSession._replays) == REPLAYS
 
 
@@ -117,8 +118,9 @@ def test_what_the_check_accepts_the_runner_replays(course, tmp_path):
     assert ran.returncode == 0, ran.stdout + ran.stderr
     checked_steps = int(checked.stdout.split(" steps (")[0].rsplit(" ", 1)[1])
     assert checked_steps > len(every_key()) + len(EXAMPLES)
-    # every step the check accepted replays; open and tmux are recorded as skipped, by design
-    assert f" {checked_steps - 2} steps passed, 0 failed, 2 skipped, 0 not run" in ran.stdout
+    # every step the check accepted replays; open, tmux and the block with no info string are
+    # recorded as skipped, by design
+    assert f" {checked_steps - 3} steps passed, 0 failed, 3 skipped, 0 not run" in ran.stdout
 
 
 def test_keys_that_once_crashed_the_runner_are_replayed(course, tmp_path):
