@@ -140,6 +140,39 @@ _KubeLoader.add_constructor("tag:yaml.org,2002:timestamp", _plain_string)
 _KubeLoader.add_constructor("tag:yaml.org,2002:value", _plain_string)  # a bare "=" is a string
 
 
+# A document whose aliases expand past this many nodes is refused, as kubectl's YAML reader
+# refuses "excessive aliasing": a course is untrusted, and a billion laughs must not hang a check.
+MAX_EXPANDED_NODES = 200_000
+
+
+def expanded_size(node: yaml.Node) -> int:
+    """How many nodes the document has once every alias is expanded (computed without expanding);
+    a document that contains itself (`&a [*a]`) never ends."""
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        current, done = stack.pop()
+        if id(current) in sizes:
+            continue
+        if not done:
+            if id(current) in visiting:
+                return MAX_EXPANDED_NODES + 1  # a cycle
+            visiting.add(id(current))
+        children: list[yaml.Node] = []
+        if isinstance(current, yaml.SequenceNode):
+            children = list(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            children = [part for pair in current.value for part in pair]
+        if done:
+            sizes[id(current)] = 1 + sum(sizes.get(id(child), 1) for child in children)
+            visiting.discard(id(current))
+        else:
+            stack.append((current, True))
+            stack += [(child, False) for child in children if id(child) not in sizes]
+    return sizes[id(node)]
+
+
 def load_documents(text: str) -> tuple[list[Document], YamlError | None]:
     """Each non-empty document, and the error that stopped the reading, if any: the documents
     before a broken one are still checked."""
@@ -148,6 +181,9 @@ def load_documents(text: str) -> tuple[list[Document], YamlError | None]:
     try:
         while loader.check_node():
             node = loader.get_node()
+            if expanded_size(node) > MAX_EXPANDED_NODES:
+                return documents, YamlError(node.start_mark.line + 1, "excessive aliasing: the document "
+                                            f"expands to more than {MAX_EXPANDED_NODES} nodes")
             loader.duplicates = []
             data = loader.construct_document(node)
             if data is not None:

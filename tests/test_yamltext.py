@@ -66,3 +66,20 @@ def test_compose_words_errors_with_their_line():
     with pytest.raises(YamlError) as caught:
         compose("title: x\ncontent: [a\n")
     assert caught.value.line == 3 and "flow sequence" in caught.value.message
+
+
+def test_a_billion_laughs_is_refused_at_once():
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    documents, error = load_documents("\n".join(lines) + "\n")
+    assert documents == [] and error is not None and "excessive aliasing" in error.message
+
+
+def test_a_document_that_contains_itself_is_refused():
+    _documents, error = load_documents("a: &a [1, *a]\n")
+    assert error is not None and "excessive aliasing" in error.message
+
+
+def test_shared_aliases_are_fine():
+    (doc,), error = load_documents("a: &x {b: 1}\nc: *x\nd: [*x, *x]\n")
+    assert error is None and doc.data["d"] == [{"b": 1}, {"b": 1}]
