@@ -227,7 +227,8 @@ def _labs_list(args: argparse.Namespace) -> int:
     for row in rows:
         first, _, more = str(row["data"]).partition("\n")
         flag = "hidden " if row["hidden"] else ""
-        print(f"{row['file']}:{row['line']}: {flag}{row['method']}: {first}{' ...' if more else ''}")
+        method = row["method"] or "shown"  # no info string: shown to trainees, not typed
+        print(f"{row['file']}:{row['line']}: {flag}{method}: {first}{' ...' if more else ''}")
     labs = sum(len(ch.labs) for ch in chapters)
     print(f"{len(rows)} steps in {labs} labs of {len(chapters)} chapters")
     return 0
