@@ -221,14 +221,26 @@
       var hash = hashValue();
       if (!hash) return 0;
       if (/^\d+$/.test(hash)) return clamp(parseInt(hash, 10) - 1);
-      if (hash.indexOf("src:") === 0) {  // as lab reports link to slides
-        var source = hash.slice(4);
-        var at = slides.findIndex(function (s) { return s.getAttribute("data-source") === source; });
-        return at >= 0 ? at : 0;
-      }
+      if (hash.indexOf("src:") === 0) return slideOfLine(hash.slice(4));
       var el = doc.getElementById(hash);
       var i = el ? slides.indexOf(el.closest("section.slide")) : -1;
       return i >= 0 ? i : 0;
+    }
+
+    // "path:line" -> the section that first shows that line: the one of that file starting
+    // nearest before it (a later `--` step starts later), as an editor's "show me this slide"
+    // and lab reports link to slides. A chapter used twice lands on its first use.
+    function slideOfLine(source) {
+      var at = source.lastIndexOf(":");
+      var path = source.slice(0, at), line = Number(source.slice(at + 1));
+      var best = -1, bestLine = -Infinity;
+      for (var i = 0; i < slides.length; i++) {
+        var where = splitSource(slides[i]);
+        if (!where || where.path !== path) continue;
+        if (where.line === line) return i;
+        if (where.line <= line && where.line > bestLine) { best = i; bestLine = where.line; }
+      }
+      return best >= 0 ? best : 0;
     }
 
     /* ---------- Edit this slide on the forge ---------- */
