@@ -16,6 +16,7 @@ from importlib import resources
 import jinja2
 
 from builder.model import Chapter, Deck, Slide, Title
+from builder.render import keymap
 from builder.render.code import pygments_css
 from builder.render.html import RenderedChapter, inline_html
 from builder.render.ui import css_string, ui_strings
@@ -154,6 +155,8 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
         lang=lang,
         ui=ui,
         ui_json=json.dumps(ui, ensure_ascii=False).replace("</", "<\\/"),
+        keys=keymap.for_template(ui),
+        keys_json=keymap.for_script(),
         css_vars={"--ck-lab": css_string(ui["lab"]),
                   "--ck-untranslated": css_string(ui["untranslated"]),
                   "--ck-extra-details": css_string(ui["extra_details"])},

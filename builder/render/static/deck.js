@@ -7,6 +7,8 @@
    forge. Lab commands get a copy button. ?print and ?print-notes prepare the page for
    printing (one page per slide, `--` steps collapsed to their final state).
 
+   Keys and toolbar buttons reach their action through the keymap (#ck-keys, from
+   builder/render/keymap.py): `actions` below is the only place that knows what they do.
    Every word shown comes from the #ck-ui table (builder/render/ui.py), never from here.
    No dependency, no network request. */
 (function () {
@@ -59,15 +61,16 @@
     var body = doc.body;
     var deck = doc.getElementById("ck-deck") || doc.querySelector("main.deck");
     var slides = Array.prototype.slice.call(deck.querySelectorAll("section.slide"));
-    var words = readWords();
+    var words = readJson("ck-ui") || {};
+    var keymap = readJson("ck-keys") || [];  // [{action, keys, when}]: builder/render/keymap.py
     var current = -1;
     var listeners = [];  // called with the new index after each slide change
 
     /* ---------- Small helpers ---------- */
 
-    function readWords() {
-      var el = doc.getElementById("ck-ui");
-      try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
+    function readJson(id) {  // a JSON block that the builder put in the page
+      var el = doc.getElementById(id);
+      try { return el ? JSON.parse(el.textContent) : null; } catch (e) { return null; }
     }
 
     function t(key, values) {  // a word from the UI table, "{name}" placeholders filled in
@@ -340,9 +343,10 @@
       var error = $(".ck-goto-error", el);
       var dialog = {
         el: el,
+        action: "go-to",
         open: function () { input.value = ""; error.textContent = ""; showDialog(dialog, input); },
         close: function () { hideDialog(dialog); },
-        onKey: function (e) { if (e.key === "Escape") { dialog.close(); e.preventDefault(); } }
+        onKey: function () {}
       };
       $("form", el).addEventListener("submit", function (e) {
         e.preventDefault();
@@ -359,11 +363,10 @@
       var el = doc.getElementById("ck-help");
       var dialog = {
         el: el,
+        action: "help",
         open: function () { showDialog(dialog, $("button", el)); },
         close: function () { hideDialog(dialog); },
-        onKey: function (e) {
-          if (e.key === "Escape" || e.key === "?") { dialog.close(); e.preventDefault(); }
-        }
+        onKey: function () {}
       };
       return dialog;
     })();
@@ -457,12 +460,12 @@
 
       var dialog = {
         el: el,
+        action: "search",
         open: function () { showDialog(dialog, input); input.select(); },
         close: function () { hideDialog(dialog); },
         onKey: function (e) {
           var count = list.children.length;
-          if (e.key === "Escape") dialog.close();
-          else if (e.key === "ArrowDown" && count) select((active + 1) % count);
+          if (e.key === "ArrowDown" && count) select((active + 1) % count);
           else if (e.key === "ArrowUp" && count) select((active - 1 + count) % count);
           else if (e.key === "Enter" && list.children[active]) choose(list.children[active]);
           else return;
@@ -575,6 +578,7 @@
 
       var dialog = {
         el: el,
+        action: "overview",
         open: function () {
           showDialog(dialog, null);
           body.classList.add("ck-overview-open");
@@ -584,11 +588,7 @@
           mark(current);
         },
         close: function () { body.classList.remove("ck-overview-open"); hideDialog(dialog); },
-        onKey: function (e) {
-          if (e.key === "Escape" || e.key === "o" || e.key === "O") dialog.close();
-          else if (!move(e)) return;
-          e.preventDefault();
-        }
+        onKey: function (e) { if (move(e)) e.preventDefault(); }
       };
       el.addEventListener("scroll", function () { if (!el.hidden) later(); }, { passive: true });
       grid.addEventListener("click", function (e) {
@@ -729,57 +729,68 @@
 
     /* ---------- Input: keys, clicks and taps, swipes, the toolbar ---------- */
 
-    function onKey(e) {
-      if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
-      if (openDialog) { openDialog.onKey(e); return; }
-      if (isTyping(e.target)) return;
-      if ((e.key === " " || e.key === "Enter") && e.target.closest && e.target.closest("a, button")) return;
-      var action = keyAction(e);
-      if (!action) return;
-      e.preventDefault();
-      action();
-    }
-
-    function keyAction(e) {
-      switch (e.key) {
-        case "ArrowRight": case "ArrowDown": case "PageDown":
-          return function () { go(current + 1); };
-        case " ": case "Spacebar":
-          return function () { go(current + (e.shiftKey ? -1 : 1)); };
-        case "ArrowLeft": case "ArrowUp": case "PageUp":
-          return function () { go(current - 1); };
-        case "Home": return function () { go(0); };
-        case "End": return function () { go(slides.length - 1); };
-        case "g": case "G": return gotoBox.open;
-        case "/": return search.open;
-        case "o": case "O": return overview.open;
-        case "p": case "P": return mode.presenter ? null : presenter.open;
-        case "m": case "M": return mode.presenter ? presenter.toggleMirror : null;
-        case "t": case "T": return mode.presenter ? presenter.resetTimer : null;
-        case "e": case "E": return openEdit;
-        case "?": return helpBox.open;
-        default: return null;
-      }
-    }
-
-    var toolbarActions = {
+    // What each entry of the keymap does, by name; toolbar buttons name theirs in data-ck.
+    var actions = {
       previous: function () { go(current - 1); },
       next: function () { go(current + 1); },
+      first: function () { go(0); },
+      last: function () { go(slides.length - 1); },
       "go-to": function () { gotoBox.open(); },
       search: function () { search.open(); },
       overview: function () { overview.open(); },
       presenter: function () { presenter.open(); },
-      help: function () { helpBox.open(); },
-      close: function () { if (openDialog) openDialog.close(); },
+      "timer-reset": function () { presenter.resetTimer(); },
       mirror: function () { presenter.toggleMirror(); },
-      "timer-reset": function () { presenter.resetTimer(); }
+      edit: openEdit,
+      help: function () { helpBox.open(); },
+      close: function () { if (openDialog) openDialog.close(); }
     };
+
+    var byKey = {};  // "Shift+Space" -> its keymap entry
+    keymap.forEach(function (entry) {
+      entry.keys.forEach(function (key) { byKey[key] = entry; });
+    });
+
+    // A key as aria-keyshortcuts names it: "G" for g or G, "?" however it is typed, "Space",
+    // "Shift+Space"; Shift with a key the keymap does not name with Shift is that key.
+    function shortcutOf(e) {
+      var key = e.key === " " || e.key === "Spacebar" ? "Space" : e.key || "";
+      if (key.length === 1) return byKey[key.toUpperCase()] || null;
+      return (e.shiftKey && byKey["Shift+" + key]) || byKey[key] || null;
+    }
+
+    function available(entry) {
+      if (entry.when === "presenter") return mode.presenter;
+      if (entry.when === "audience") return !mode.presenter;
+      if (entry.when === "dialog") return !!openDialog;
+      return true;
+    }
+
+    function onKey(e) {
+      if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+      var entry = shortcutOf(e);
+      if (openDialog) {  // its close key, or the key that opened it (unless typing), closes it
+        if (entry && (entry.action === "close" ||
+                      (entry.action === openDialog.action && !isTyping(e.target)))) {
+          e.preventDefault();
+          openDialog.close();
+        } else {
+          openDialog.onKey(e);
+        }
+        return;
+      }
+      if (isTyping(e.target)) return;
+      if ((e.key === " " || e.key === "Enter") && e.target.closest && e.target.closest("a, button")) return;
+      if (!entry || !available(entry) || !actions[entry.action]) return;
+      e.preventDefault();
+      actions[entry.action]();
+    }
 
     function onControl(e) {
       var copy = e.target.closest(".ck-copy");
       if (copy) { copyCode(copy); return; }
       var control = e.target.closest("[data-ck]");
-      var action = control && toolbarActions[control.getAttribute("data-ck")];
+      var action = control && actions[control.getAttribute("data-ck")];
       if (action) action();
     }
 
