@@ -7,6 +7,7 @@ shared by fifteen decks is rendered once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
@@ -45,11 +46,41 @@ def _fence(tokens: list[Token], idx: int) -> str:
     return f'<pre class="code"{attr}><code>{highlight(code, lang)}</code></pre>\n'
 
 
+_IMG_RE = re.compile(r"<img\b[^>]*>", re.I)
+
+
+def _lazy_tag(m: re.Match) -> str:
+    tag = m.group(0)
+    lower = tag.lower()
+    extra = ("" if " loading=" in lower else ' loading="lazy"') + (
+        "" if " decoding=" in lower else ' decoding="async"')
+    return tag[:4] + extra + tag[4:] if extra else tag
+
+
+def lazy_images(html: str) -> str:
+    """Raw HTML's pictures, lazy like the Markdown ones (an author's own `loading` stays)."""
+    return _IMG_RE.sub(_lazy_tag, html) if "<img" in html or "<IMG" in html else html
+
+
 class _Renderer(RendererHTML):
-    """markdown-it's HTML renderer with code blocks through Pygments and backtick highlights."""
+    """markdown-it's HTML renderer with code blocks through Pygments and backtick highlights.
+
+    Pictures are lazy: all slides but one are hidden, so a deck's pictures load as their slide
+    (or the one before it, see deck.js) is shown, not all when the deck opens."""
 
     def fence(self, tokens: list[Token], idx: int, options, env) -> str:
         return _fence(tokens, idx)
+
+    def image(self, tokens: list[Token], idx: int, options, env) -> str:
+        tokens[idx].attrSet("loading", "lazy")
+        tokens[idx].attrSet("decoding", "async")
+        return super().image(tokens, idx, options, env)
+
+    def html_block(self, tokens: list[Token], idx: int, options, env) -> str:
+        return lazy_images(tokens[idx].content)
+
+    def html_inline(self, tokens: list[Token], idx: int, options, env) -> str:
+        return lazy_images(tokens[idx].content)
 
 
     def render(self, tokens: list[Token], options, env) -> str:

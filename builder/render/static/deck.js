@@ -195,6 +195,9 @@
         slides[i].classList.add("current");
         slides[i].removeAttribute("aria-hidden");
         decorate(slides[i]);
+        fetchPictures(slides[i], false);
+        fetchPictures(slides[i + 1], true);
+        fetchPictures(slides[i - 1], false);
       }
       if (counter) counter.textContent = prefix + numbering.of(i) + "/" + numbering.total;
       if (how.announce) announce(t("slide_titled", { n: numbering.of(i), total: numbering.total,
@@ -268,6 +271,22 @@
     function openEdit() {
       var link = editLinks[0];
       if (link && !link.hidden) link.click();
+    }
+
+    /* ---------- Pictures: lazy, fetched a slide ahead ---------- */
+
+    // The builder marks every picture loading="lazy": hidden slides have no layout, so Chromium
+    // fetches none of theirs when the deck opens. A slide's pictures are fetched when it shows,
+    // and the next slide's (decoded too) when the one before it shows, so that moving on paints
+    // them at once. Printing shows them all: Chromium fetches every lazy picture before it
+    // prints, and waits for them. (Pictures made eager here would not be waited for: neither
+    // in beforeprint nor by the load event, so printing leaves them lazy.)
+    function fetchPictures(slide, decode) {
+      if (!slide) return;
+      each(slide.querySelectorAll('img[loading="lazy"]'), function (img) {
+        img.loading = "eager";
+        if (decode && img.decode) img.decode().catch(function () { /* broken: shown as such */ });
+      });
     }
 
     /* ---------- Copy buttons on lab commands ---------- */
