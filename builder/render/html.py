@@ -21,6 +21,7 @@ from builder.i18n.catalog import Translations, normalise, translatable
 from builder.markdown.inline import children, parse_inline
 from builder.markdown.parser import markdown
 from builder.model import Chapter, Title
+from builder.render import diagrams
 from builder.render.code import highlight
 
 
@@ -30,6 +31,7 @@ class RenderedSlide:
     notes: str
     titles: list[str] = field(default_factory=list)  # the `# ` titles, in this language
     untranslated: bool = False  # some of its text fell back to English
+    diagrams: list[tuple[str, int]] = field(default_factory=list)  # (path, line) of each
 
 
 @dataclass(slots=True)
@@ -39,6 +41,8 @@ class RenderedChapter:
 
 def _fence(tokens: list[Token], idx: int) -> str:
     tok = tokens[idx]
+    if diagrams.is_diagram(tok):
+        return diagrams.fence_html(tok.content)
     info = tok.info.strip()
     lang = info.split(maxsplit=1)[0] if info else ""
     code = tok.content[:-1] if tok.content.endswith("\n") else tok.content
@@ -139,6 +143,14 @@ class _Translator:
         return plain_text(self.children(text))
 
 
+def _diagrams(increment) -> list[tuple[str, int]]:
+    """Where the slide's diagrams start, as (path, line)."""
+    lines = increment.lines
+    return [lines[min(t.map[0], len(lines) - 1)] for t in increment.tokens
+            if (t.type == "fence" or t.type == "html_block") and t.map and lines
+            and diagrams.is_diagram(t)]
+
+
 def inline_html(text: str) -> str:
     """A line of Markdown (a manifest string such as `chat:`) as inline HTML."""
     return _RENDERER.renderInline(parse_inline(text), markdown().options, {})
@@ -174,5 +186,6 @@ def render_chapter(chapter: Chapter, md: MarkdownIt | None = None,
         notes = render(slide.notes_tokens, md.options, env) if slide.notes_tokens else ""
         titles = [translator.title(t) if translator else t.text for t in slide.titles]
         slides.append(RenderedSlide(increments=incs, notes=notes, titles=titles,
-                                    untranslated=bool(translator and translator.fell_back)))
+                                    untranslated=bool(translator and translator.fell_back),
+                                    diagrams=_diagrams(final)))
     return RenderedChapter(slides=slides)

@@ -111,7 +111,10 @@
 
     function flatText(slide) {
       var content = slide.querySelector(".content");
-      return (content ? content.textContent : "").replace(/\s+/g, " ").trim();
+      var text = content ? content.textContent : "";
+      // A drawn diagram carries its own <style>: its words are searched, not its CSS.
+      if (content && text) each(content.querySelectorAll("style"), function (s) { text = text.replace(s.textContent, " "); });
+      return text.replace(/\s+/g, " ").trim();
     }
 
     /* ---------- Numbers: the counter follows remark (`count: false` slides add nothing) ---------- */
@@ -165,6 +168,7 @@
       copy.className = slide.className.replace(/\bcurrent\b/, "") + " ck-preview";
       var content = slide.querySelector(".content");
       if (content) copy.appendChild(content.cloneNode(true));
+      diagrams.asPictures(content, copy);  // before ids go: a drawing's styles need its id
       each(copy.querySelectorAll("[id]"), function (el) { el.removeAttribute("id"); });
       each(copy.querySelectorAll(".ck-copy"), function (el) { el.remove(); });
       return copy;
@@ -198,6 +202,7 @@
         fetchPictures(slides[i], false);
         fetchPictures(slides[i + 1], true);
         fetchPictures(slides[i - 1], false);
+        diagrams.soon(i);
       }
       if (counter) counter.textContent = prefix + numbering.of(i) + "/" + numbering.total;
       if (how.announce) announce(t("slide_titled", { n: numbering.of(i), total: numbering.total,
@@ -288,6 +293,141 @@
         if (decode && img.decode) img.decode().catch(function () { /* broken: shown as such */ });
       });
     }
+
+    /* ---------- Diagrams: mermaid, from the file beside the deck ---------- */
+
+    // <pre class="mermaid"> holds a diagram's source until mermaid (builder/render/diagrams.py:
+    // its browser build, copied beside the deck, named by the root's data-mermaid) draws it. The
+    // library is loaded once the first slide is painted, unless that slide has a diagram;
+    // then every diagram is drawn while the page is idle, those nearest the current slide
+    // first, so that moving to one shows it drawn, and printing too. `ready()` draws
+    // them all now and resolves when done (?print and `coursekit pdf` wait for it). A diagram
+    // mermaid cannot draw, or a library that cannot load, leaves the source shown.
+    var diagrams = (function () {
+      var file = doc.documentElement.getAttribute("data-mermaid");
+      var all = Array.prototype.slice.call(deck.querySelectorAll("pre.mermaid"));
+      var library = null, queue = Promise.resolve(), drawn = {}, count = 0, started = false;
+      if (!file || !all.length) {
+        return { soon: function () {}, start: function () {}, asPictures: function () {},
+                 ready: function () { return Promise.resolve(true); } };
+      }
+
+      function load() {
+        if (!library) {
+          library = new Promise(function (resolve, reject) {
+            var script = doc.createElement("script");
+            script.src = file;
+            script.onload = function () {
+              var mermaid = window.mermaid;
+              if (!mermaid) { reject(new Error("no mermaid in " + file)); return; }
+              // The classic look: no drop shadows, which print as blurred pictures.
+              mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "default",
+                                   look: "classic", fontFamily: getComputedStyle(body).fontFamily,
+                                   htmlLabels: false, flowchart: { htmlLabels: false } });
+              resolve(mermaid);
+            };
+            script.onerror = function () { reject(new Error("cannot load " + file)); };
+            doc.head.appendChild(script);
+          });
+          library.catch(function () { all.forEach(function (pre) { pre.setAttribute("data-ck-failed", ""); }); });
+        }
+        return library;
+      }
+
+      // One drawing at a time (mermaid renders in a scratch element of its own); a source seen
+      // before is drawn once, its copies get ids of their own.
+      function draw(pre) {
+        if (pre.ckDrawing) return pre.ckDrawing;
+        var source = pre.textContent;
+        var id = "ck-diagram-" + (++count);
+        pre.ckDrawing = queue = queue.then(load).then(function (mermaid) {
+          var known = drawn[source];
+          if (known) return known.svg.split(known.id).join(id);
+          return mermaid.render(id, source).then(function (result) {
+            drawn[source] = { svg: result.svg, id: id };
+            return result.svg;
+          });
+        }).then(function (svg) {
+          pre.innerHTML = svg;
+          var drawing = pre.querySelector("svg");
+          var box = drawing && drawing.viewBox && drawing.viewBox.baseVal;
+          // Drawn for a page of text: on a 1600-pixel slide, half as large again (CSS caps it).
+          if (box && box.width) drawing.style.maxWidth = Math.round(box.width * 1.5) + "px";
+          pre.setAttribute("data-processed", "true");
+          pre.ckPicture = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
+        }, function () {
+          var scratch = doc.getElementById("d" + id);
+          if (scratch) scratch.remove();
+          pre.setAttribute("data-ck-failed", "");
+        });
+        return pre.ckDrawing;
+      }
+
+      function drawSlide(slide) {
+        if (!slide) return Promise.resolve();
+        return Promise.all(Array.prototype.map.call(slide.querySelectorAll("pre.mermaid"), draw));
+      }
+
+      function idle(fn) {
+        if (window.requestIdleCallback) window.requestIdleCallback(fn, { timeout: 1000 });
+        else setTimeout(fn, 30);
+      }
+
+      function drawNextIdle() {  // the undrawn diagram nearest the current slide
+        var best = null, distance = Infinity;
+        all.forEach(function (pre) {
+          if (pre.ckDrawing) return;
+          var d = Math.abs(slides.indexOf(pre.closest("section.slide")) - current);
+          if (d < distance) { best = pre; distance = d; }
+        });
+        if (best) draw(best).then(function () { idle(drawNextIdle); });
+      }
+
+      function nearby(i) {  // the current slide's, then the next one's, at once
+        drawSlide(slides[i]).then(function () { return drawSlide(slides[i + 1]); });
+      }
+
+      // The first contentful paint, as the browser reports it; a first slide with nothing to
+      // paint (or a browser that does not say) gives up waiting after a few seconds.
+      function afterFirstPaint(fn) {
+        var done = false;
+        var go = function () { if (!done) { done = true; fn(); } };
+        try {
+          var observer = new PerformanceObserver(function (list) {
+            if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); go(); }
+          });
+          observer.observe({ type: "paint", buffered: true });
+        } catch (e) { /* no paint timing: the timer below */ }
+        setTimeout(go, 3000);
+      }
+
+      function hasDiagram(slide) { return !!slide && !!slide.querySelector("pre.mermaid"); }
+
+      return {
+        soon: function (i) { if (started) nearby(i); },
+        start: function (i) {  // after the first show(): the others wait for the first paint
+          started = true;
+          if (hasDiagram(slides[i])) nearby(i);
+          afterFirstPaint(function () { idle(drawNextIdle); });
+        },
+        ready: function () {
+          return Promise.all(all.map(draw)).then(function () { return true; });
+        },
+        asPictures: function (content, copy) {  // drawn diagrams of a preview, as pictures
+          if (!content) return;
+          var originals = content.querySelectorAll("pre.mermaid");
+          each(copy.querySelectorAll("pre.mermaid"), function (pre, k) {
+            var picture = originals[k] && originals[k].ckPicture;
+            if (!picture) return;
+            pre.textContent = "";
+            var img = doc.createElement("img");
+            img.alt = "";
+            img.src = picture;
+            pre.appendChild(img);
+          });
+        }
+      };
+    })();
 
     /* ---------- Copy buttons on lab commands ---------- */
 
@@ -879,6 +1019,9 @@
       }
       fit();
       show(indexFromHash(), {});
+      diagrams.start(current);
+      window.coursekit = { ready: diagrams.ready };  // `coursekit pdf` waits for it
+      if (mode.print) diagrams.ready();
       var early = doc.getElementById("ck-boot");
       if (early) early.remove();
       doc.addEventListener("keydown", onKey);
