@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from runtime_support import Session, position
+from runtime_support import Session, axe_violations, position
 
 from builder.build import build
 from builder.render import diagrams
@@ -202,3 +202,11 @@ def test_without_the_library_the_source_shows_with_a_warning(browser, tmp_path, 
         assert page.evaluate("document.querySelectorAll('svg').length") == 0
     finally:
         s.close()
+
+
+def test_a_drawn_diagram_passes_axe(session, deck, axe_source):
+    page = session.open(deck.as_uri() + "#2")
+    page.evaluate("window.coursekit.ready()")
+    assert axe_violations(page, axe_source) == []
+    page.keyboard.press("o")
+    assert axe_violations(page, axe_source) == []
