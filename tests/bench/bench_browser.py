@@ -11,6 +11,7 @@ over ordinary slides and onto picture slides. Prints figures only, asserts nothi
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import statistics
 import struct
@@ -89,9 +90,14 @@ def _svg(n: int, rng: random.Random) -> str:
             f'<title>diagram {n}</title>{shapes}</svg>')
 
 
+def _diagram(c: int) -> str:
+    steps = "\n".join(f"  S{c}_{k}[step {k} of chapter {c}] --> S{c}_{k + 1}{{check {k}}}" for k in range(4))
+    return f"## Diagram {c}\n\n```mermaid\ngraph LR\n{steps}\n```"
+
+
 def make_picture_deck(root: Path, chapters: int = 72, slides: int = 22) -> tuple[Path, list[str]]:
-    """About 2,400 slides and 72 pictures (48 PNG, 24 SVG), one picture slide per chapter;
-    returns the deck and the `path:line` of each picture slide."""
+    """About 2,400 slides and 72 pictures (48 PNG, 24 SVG), one picture slide per chapter, and a
+    mermaid diagram in 10 chapters; returns the deck and the `path:line` of each picture slide."""
     rng = random.Random(11)
     (root / "slides" / "ch").mkdir(parents=True)
     (root / "slides" / "images").mkdir()
@@ -108,6 +114,8 @@ def make_picture_deck(root: Path, chapters: int = 72, slides: int = 22) -> tuple
         body += [_slide(rng, c, n) for n in range(slides - 2)]
         at = slides // 2
         body.insert(at, f"class: pic\n\n## Picture {c}\n\n![Picture {c}]({picture})")
+        if c % 7 == 3:
+            body.insert(at + 3, _diagram(c))
         text = "\n---\n".join(body) + "\n"
         line = text.split("\n").index(f"## Picture {c}") - 1  # the slide's first line, 1-based
         sources.append(f"slides/ch/c{c:03d}.md:{line}")
@@ -221,9 +229,14 @@ def pictures(context) -> None:
     html = deck.read_text()
     sections = html.count('<section class="slide')
     print(f"deck: {sections} slides, {len(html) / 1e6:.1f} MB")
+    undrawn = re.sub(r'(<html [^>]*?) data-mermaid="[^"]*"', r"\1", html, count=1)
+    plain = deck.with_name("pictures-no-diagrams.html")
+    plain.write_text(undrawn)
     eager = deck.with_name("pictures-eager.html")
-    eager.write_text(html.replace(' loading="lazy"', "").replace(' decoding="async"', ""))
-    variants = {"lazy (as built)": deck.as_uri(), "eager (before)": eager.as_uri()}
+    eager.write_text(undrawn.replace(' loading="lazy"', "").replace(' decoding="async"', ""))
+    variants = {"as built: lazy pictures, 10 diagrams drawn": deck.as_uri(),
+                "lazy pictures, diagrams left as source": plain.as_uri(),
+                "before: eager pictures, no diagrams drawn": eager.as_uri()}
     page = context.new_page()
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url) if "/images/" in r.url else None)
@@ -237,6 +250,11 @@ def pictures(context) -> None:
             loads[name].append(first_paint(page, url))
             page.wait_for_timeout(300)
             opened[name] = len(set(requested))
+    page.goto("about:blank")
+    page.goto(deck.as_uri(), wait_until="load")
+    page.wait_for_function("() => document.querySelectorAll('pre.mermaid[data-processed]').length >= 10",
+                           timeout=60000)
+    print(f"10 diagrams all drawn, while idle: {page.evaluate('performance.now()'):.0f} ms after navigation")
     for name in variants:
         print(f"{name}:")
         fcp = summary([x["fcp"] for x in loads[name]])

@@ -373,11 +373,17 @@
         else setTimeout(fn, 30);
       }
 
+      var slideOf = null;  // slideOf[k]: the index of the slide holding all[k]
+
       function drawNextIdle() {  // the undrawn diagram nearest the current slide
+        if (!slideOf) {
+          var position = new Map(slides.map(function (slide, i) { return [slide, i]; }));
+          slideOf = all.map(function (pre) { return position.get(pre.closest("section.slide")); });
+        }
         var best = null, distance = Infinity;
-        all.forEach(function (pre) {
+        all.forEach(function (pre, k) {
           if (pre.ckDrawing) return;
-          var d = Math.abs(slides.indexOf(pre.closest("section.slide")) - current);
+          var d = Math.abs(slideOf[k] - current);
           if (d < distance) { best = pre; distance = d; }
         });
         if (best) draw(best).then(function () { idle(drawNextIdle); });
