@@ -375,7 +375,13 @@
 
       var slideOf = null;  // slideOf[k]: the index of the slide holding all[k]
 
+      // A drawing is one long task: while the user is moving through the slides, those still
+      // to draw wait (the current and next slides' are drawn as they come, see show()).
+      var QUIET = 1500, lastMove = 0;
+
       function drawNextIdle() {  // the undrawn diagram nearest the current slide
+        var wait = lastMove + QUIET - Date.now();
+        if (wait > 0) { setTimeout(function () { idle(drawNextIdle); }, wait); return; }
         if (!slideOf) {
           var position = new Map(slides.map(function (slide, i) { return [slide, i]; }));
           slideOf = all.map(function (pre) { return position.get(pre.closest("section.slide")); });
@@ -410,7 +416,11 @@
       function hasDiagram(slide) { return !!slide && !!slide.querySelector("pre.mermaid"); }
 
       return {
-        soon: function (i) { if (started) nearby(i); },
+        soon: function (i) {
+          if (!started) return;
+          lastMove = Date.now();
+          nearby(i);
+        },
         start: function (i) {  // after the first show(): the others wait for the first paint
           started = true;
           if (hasDiagram(slides[i])) nearby(i);
