@@ -113,7 +113,9 @@
       var content = slide.querySelector(".content");
       var text = content ? content.textContent : "";
       // A drawn diagram carries its own <style>: its words are searched, not its CSS.
-      if (content && text) each(content.querySelectorAll("style"), function (s) { text = text.replace(s.textContent, " "); });
+      if (content && text) {
+        each(content.querySelectorAll("style"), function (s) { text = text.replace(s.textContent, " "); });
+      }
       return text.replace(/\s+/g, " ").trim();
     }
 
@@ -329,7 +331,9 @@
             script.onerror = function () { reject(new Error("cannot load " + file)); };
             doc.head.appendChild(script);
           });
-          library.catch(function () { all.forEach(function (pre) { pre.setAttribute("data-ck-failed", ""); }); });
+          library.catch(function () {
+            all.forEach(function (pre) { pre.setAttribute("data-ck-failed", ""); });
+          });
         }
         return library;
       }
