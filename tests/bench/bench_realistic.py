@@ -214,18 +214,18 @@ def _first_error(output: str, code: int) -> str:
 
 
 class Builder:
-    """Fresh `coursekit build` processes on one course, with their own cache folder."""
+    """Fresh `coursekit build` processes on one course, with the user's own cache folder (it
+    holds what `make setup` fetched, such as mermaid's browser build, as it does for users)."""
 
     def __init__(self, repo: Path, work: Path, langs: str = "en,fr") -> None:
         self.repo, self.work, self.langs = repo, work, langs
         self.no_cache = accepts_no_cache()
-        self.env = {**os.environ, "XDG_CACHE_HOME": str(work / "xdg-cache")}
+        self.env = dict(os.environ)
 
     def build(self, out: Path, *, scratch: bool = False, repo: Path | None = None,
               sample_memory: bool = False) -> Run:
         if scratch:
             shutil.rmtree(out, ignore_errors=True)
-            shutil.rmtree(self.work / "xdg-cache", ignore_errors=True)
         args = [*coursekit(), "build", "-q", "--lang", self.langs, "--repo",
                 str(repo or self.repo), "--out", str(out)]
         if scratch and self.no_cache:
