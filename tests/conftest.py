@@ -1,4 +1,8 @@
-"""Fixtures that write tiny real courses into tmp_path."""
+"""Fixtures that write tiny real courses into tmp_path, and the markers that make `make test-fast`.
+
+Markers are applied here, from what a test uses, rather than by hand in each file: a test that
+takes the `browser` fixture needs Chromium whether or not its author remembered to say so.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,30 @@ from builder.chapter import parse_chapter
 from builder.model import Chapter
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# What a test needs, read from the fixtures it uses (directly or through other fixtures) ...
+MARKERS_BY_FIXTURE = {
+    "browser": ("browser", "slow"),  # a real Chromium
+    "built_course": ("slow",),  # the real course, built in both languages
+}
+# ... or from its module, where every test in it needs the same thing.
+MARKERS_BY_MODULE = {
+    "tests/labs/test_kubectl.py": ("kubectl",),  # the grammar learnt from the real kubectl's help
+    "tests/labs/test_static.py": ("kubectl", "slow"),  # `coursekit labs check`, kubectl grammar included
+}
+# Other tests that take seconds say so themselves with @pytest.mark.slow.
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        wanted: set[str] = set()
+        for fixture, markers in MARKERS_BY_FIXTURE.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                wanted.update(markers)
+        rel = Path(str(item.path)).resolve().relative_to(ROOT).as_posix()
+        wanted.update(MARKERS_BY_MODULE.get(rel, ()))
+        for name in sorted(wanted - {m.name for m in item.iter_markers()}):
+            item.add_marker(getattr(pytest.mark, name))
 
 
 class Course:

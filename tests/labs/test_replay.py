@@ -147,6 +147,7 @@ def system_out(junit: Path) -> list[tuple[str, str, str]]:
     return out
 
 
+@pytest.mark.slow
 def test_engine_semantics_in_one_shell(course, tmp_path):
     repo = write_course(course, ENGINE)
     junit, html = tmp_path / "run.xml", tmp_path / "run.html"
@@ -180,6 +181,7 @@ def test_failing_step_is_reported_at_its_line_and_stops_the_chapter(course, tmp_
         ("slides/ch.md:3", "failed"), ("slides/ch.md:24", "skipped")]
 
 
+@pytest.mark.slow
 def test_hung_step_is_stopped_with_its_children(course):
     repo = write_course(course, """\
         .lab[
