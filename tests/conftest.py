@@ -69,6 +69,12 @@ def repo_root() -> Path:
 
 
 @pytest.fixture(scope="session")
+def missing_tool():
+    """`missing_tool(reason)`: skip here, fail in CI."""
+    return unavailable
+
+
+@pytest.fixture(scope="session")
 def built_course(tmp_path_factory) -> Path:
     """The real course, built once into a temporary dist folder."""
     from builder.build import build
@@ -83,13 +89,19 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+def unavailable(reason: str) -> None:
+    """A tool a test needs is missing: skipped on a developer's machine, a failure in CI, where
+    .ci/run installs everything (a suite that skips there would prove nothing)."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must provide it (.ci/run installs it)", pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright; CI installs it, so there it must exist."""
     if not shutil.which(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run should have installed chromium")
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+        unavailable(f"{CHROMIUM} not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
