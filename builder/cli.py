@@ -284,6 +284,8 @@ def _labs_run(args: argparse.Namespace) -> int:
         report = rp.replay(chapters, target, timeouts, rp.progress_printer())
     finally:
         target.close()
+    for found in report.warnings:
+        print(found, file=sys.stderr)
     for chapter in report.failed:
         print(rp.failure_text(chapter), file=sys.stderr)
     print(report.summary())

@@ -14,13 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.diagnostics import CourseError
+from builder.diagnostics import CourseError, Diagnostic, warning
 from builder.labs.cluster import Target
+from builder.labs.reaper import Proc
 from builder.labs.session import BashSession, StepResult, Timeouts
 from builder.labs.shell import ShellSyntaxError, commands
+from builder.labs.transcript import cut, printable
 from builder.model import Chapter, Lab, Step
 
 TAIL_LINES = 40
+TAIL_WIDTH = 200  # the session's terminal is 200 columns wide
 
 
 @dataclass(slots=True)
@@ -45,6 +48,7 @@ class ChapterResult:
     labs: list[LabResult] = field(default_factory=list)
     diagnostics: str = ""
     seconds: float = 0.0
+    warnings: list[Diagnostic] = field(default_factory=list)
 
     @property
     def failure(self) -> StepResult | None:
@@ -60,6 +64,10 @@ class RunReport:
     @property
     def failed(self) -> list[ChapterResult]:
         return [c for c in self.chapters if c.failure is not None]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [w for c in self.chapters for w in c.warnings]
 
     def summary(self) -> str:
         steps = [r for c in self.chapters for lab in c.labs for r in lab.steps]
@@ -167,13 +175,29 @@ def replay(chapters: list[Chapter], target: Target, timeouts: Timeouts,
                 if outcome.status == "failed":
                     failed = True
                     result.diagnostics = target.diagnostics(result.namespace)
+        result.warnings = leftover_warnings(chapter, session.leftovers)
         target.leave(result.namespace)
         result.seconds = time.monotonic() - started
     return report
 
 
+def leftover_warnings(chapter: Chapter, leftovers: list[tuple[Proc, Step | None]]) -> list[Diagnostic]:
+    """One warning per step whose processes outlived the chapter and had to be killed."""
+    by_step: dict[tuple[str, int | None], list[Proc]] = {}
+    for proc, step in leftovers:
+        where = (step.path, step.line) if step else (chapter.path, None)
+        by_step.setdefault(where, []).append(proc)
+    found = []
+    for (path, line), procs in by_step.items():
+        what = "; ".join(f"{p.command} (pid {p.pid})" for p in procs)
+        count = "a process" if len(procs) == 1 else f"{len(procs)} processes"
+        found.append(warning(path, line, f"{count} started here {'was' if len(procs) == 1 else 'were'} "
+                             f"still running when the chapter ended, so killed: {what}"))
+    return found
+
+
 def _first_line(step: Step) -> str:
-    first = step.data.split("\n", 1)[0]
+    first = printable(step.data.split("\n", 1)[0])
     return f"{step.method} {first}" if step.method != "bash" else first
 
 
@@ -183,10 +207,11 @@ def failure_text(result: ChapterResult) -> str:
     if failed is None:
         return ""
     step = failed.step
-    tail = "\n".join(failed.output.splitlines()[-TAIL_LINES:])
-    lines = [f"{step.path}:{step.line}: {step.method} step failed: {failed.message}",
-             f"  typed: {step.data}" if step.method in ("bash", "hide", "keys") else
-             f"  step: {step.method} {step.data}",
+    tail = "\n".join(cut(printable(line), TAIL_WIDTH)
+                     for line in failed.output.splitlines()[-TAIL_LINES:])
+    lines = [f"{step.path}:{step.line}: {step.method} step failed: {printable(failed.message)}",
+             f"  typed: {printable(step.data)}" if step.method in ("bash", "hide", "keys") else
+             f"  step: {step.method} {printable(step.data)}",
              f"--- last {TAIL_LINES} lines of output ---", tail or "(no output)"]
     if result.diagnostics:
         lines.append(result.diagnostics)
