@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MARKERS_BY_FIXTURE = {
     "browser": ("browser", "slow"),  # a real Chromium
     "built_course": ("slow",),  # the real course, built in both languages
+    "cache_home": ("kubectl", "slow"),  # a fresh cache: `labs check` learns kubectl's grammar anew
 }
 # ... or from its module, where every test in it needs the same thing.
 MARKERS_BY_MODULE = {

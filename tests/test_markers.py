@@ -26,6 +26,7 @@ def test_the_fast_subset_leaves_out_chromium_kubectl_and_slow_tests():
     assert fast and browser and fast < every
     # Every deck runtime test takes the `browser` fixture, directly or through `session`.
     assert {t for t in every if "/test_runtime_" in t} <= browser
-    assert not any("test_kubectl.py" in t or "test_static.py" in t for t in fast)
+    assert not any("test_kubectl.py" in t or "test_static.py" in t or "test_rule_checker.py" in t
+                   for t in fast)
     assert not any("test_hung_step" in t for t in fast)  # marked slow by hand
     assert any("test_key_names" in t for t in fast)  # pure unit tests stay in
