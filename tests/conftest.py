@@ -27,7 +27,6 @@ MARKERS_BY_FIXTURE = {
 # ... or from its module, where every test in it needs the same thing.
 MARKERS_BY_MODULE = {
     "tests/labs/test_kubectl.py": ("kubectl",),  # the grammar learnt from the real kubectl's help
-    "tests/labs/test_static.py": ("kubectl", "slow"),  # `coursekit labs check`, kubectl grammar included
 }
 # Other tests that take seconds say so themselves with @pytest.mark.slow.
 
