@@ -37,8 +37,9 @@ def pytest_collection_modifyitems(config, items) -> None:
         for fixture, markers in MARKERS_BY_FIXTURE.items():
             if fixture in getattr(item, "fixturenames", ()):
                 wanted.update(markers)
-        rel = Path(str(item.path)).resolve().relative_to(ROOT).as_posix()
-        wanted.update(MARKERS_BY_MODULE.get(rel, ()))
+        path = Path(str(item.path)).resolve()
+        if path.is_relative_to(ROOT):
+            wanted.update(MARKERS_BY_MODULE.get(path.relative_to(ROOT).as_posix(), ()))
         for name in sorted(wanted - {m.name for m in item.iter_markers()}):
             item.add_marker(getattr(pytest.mark, name))
 
