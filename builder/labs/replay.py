@@ -54,6 +54,10 @@ class ChapterResult:
     def failure(self) -> StepResult | None:
         return next((r for lab in self.labs for r in lab.steps if r.status == "failed"), None)
 
+    def killed(self, leftovers: list[tuple[Proc, Step | None]]) -> None:
+        """The session's processes that outlived the chapter and were killed: warn at their steps."""
+        self.warnings.extend(leftover_warnings(self.chapter, leftovers))
+
 
 @dataclass(slots=True)
 class RunReport:
@@ -147,9 +151,11 @@ def progress_printer(stream=sys.stderr) -> Progress:
 
 
 def replay(chapters: list[Chapter], target: Target, timeouts: Timeouts,
-           progress: Progress | None = None) -> RunReport:
+           progress: Progress | None = None, report: RunReport | None = None) -> RunReport:
+    """Fills `report` (a new one by default) as chapters run: a run that is interrupted still
+    has what it did, its leftover warnings included."""
     show = progress or (lambda text, final: None)
-    report = RunReport(mode=target.mode, cluster=target.name)
+    report = report if report is not None else RunReport(mode=target.mode, cluster=target.name)
     for index, chapter in enumerate(chapters, 1):
         started = time.monotonic()
         result = ChapterResult(chapter)
@@ -159,7 +165,8 @@ def replay(chapters: list[Chapter], target: Target, timeouts: Timeouts,
         by_lab = {id(lab): LabResult(lab) for lab in chapter.labs}
         result.labs = list(by_lab.values())
         failed = False
-        with BashSession(cwd=target.home, env=target.env(), timeouts=timeouts) as session:
+        with BashSession(cwd=target.home, env=target.env(), timeouts=timeouts,
+                         on_leftovers=result.killed) as session:
             for n, (lab, step) in enumerate(steps):
                 if failed:
                     by_lab[id(lab)].steps.append(StepResult(step, "not run",
@@ -175,7 +182,6 @@ def replay(chapters: list[Chapter], target: Target, timeouts: Timeouts,
                 if outcome.status == "failed":
                     failed = True
                     result.diagnostics = target.diagnostics(result.namespace)
-        result.warnings = leftover_warnings(chapter, session.leftovers)
         target.leave(result.namespace)
         result.seconds = time.monotonic() - started
     return report

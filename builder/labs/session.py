@@ -88,6 +88,7 @@ class BashSession:
     timeouts: Timeouts = field(default_factory=Timeouts)
     transcript: Transcript = field(default_factory=Transcript)  # escape sequences removed
     leftovers: list[tuple[Proc, Step | None]] = field(default_factory=list)  # killed at the end
+    on_leftovers: Callable[[list[tuple[Proc, Step | None]]], None] | None = None  # told at close
     _child: pexpect.spawn | None = None
     _reaper: Reaper | None = None
     _first_seen: dict[int, Step] = field(default_factory=dict)  # pid -> the step it ran after
@@ -140,6 +141,8 @@ class BashSession:
             self.leftovers = [(proc, self._first_seen.get(proc.pid, self._last_step))
                               for proc in killed]
             self._reaper = None
+            if self.leftovers and self.on_leftovers:
+                self.on_leftovers(self.leftovers)
         child.close(force=True)
         self._child = None
 

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,33 @@ def test_a_background_job_flooding_the_terminal_is_reported_and_memory_stays_bou
     assert f"slides/ch.md:3: warning: a process started here was still running when the chapter " \
            f"ended, so killed: yes-{tag} {tag}" in run["err"]
     assert run["rss_kib"] < MEMORY_BOUND_MIB * 1024, f"peak RSS {run['rss_kib'] // 1024} MiB"
+
+
+def test_a_run_cancelled_with_sigterm_still_ends_what_it_started(tmp_path, tag):
+    """CI cancels a job with SIGTERM: the chapter's processes go with the run."""
+    repo = write_course(tmp_path, f"""\
+        .lab[
+        ```bash
+        (sleep {tag}8 &)
+        ```
+        ```bash
+        sleep {tag}9
+        ```
+        ]
+        """)
+    run = subprocess.Popen([sys.executable, "-m", "builder", "labs", "run", "--repo", str(repo),
+                            "--cluster", "none"], cwd=repo, text=True, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE)
+    try:
+        for _ in range(600):  # until the second step runs
+            if running(f"sleep {tag}9"):
+                break
+            time.sleep(0.1)
+        assert running(f"sleep {tag}8") and running(f"sleep {tag}9")
+        run.send_signal(signal.SIGTERM)
+        _, err = run.communicate(timeout=60)
+    finally:
+        run.kill()
+    assert run.returncode != 0
+    assert running(tag) == [], f"left behind: {running(tag)}"
+    assert f"sleep {tag}8" in err and "Traceback" not in err
