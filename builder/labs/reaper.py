@@ -141,11 +141,11 @@ class Reaper:
                 self._kill_all()
                 self._wait_gone(0.2)
         self._reap()
-        self.close()
         return left
 
     def close(self) -> None:
-        """Release what tracking took (a cgroup folder, the subreaper flag)."""
+        """Release what tracking took (a cgroup folder, the subreaper flag), once the shell has
+        ended too."""
 
     # -- what each mechanism answers -------------------------------------------------------
 
@@ -193,7 +193,7 @@ class CgroupReaper(Reaper):
     @classmethod
     def create(cls) -> CgroupReaper | None:
         """A new cgroup under this process's own, or None where none can be written."""
-        base = _own_cgroup()
+        base = own_cgroup()
         if base is None:
             return None
         folder = base / f"coursekit-labs-{os.getpid()}-{secrets.token_hex(4)}"
@@ -289,7 +289,7 @@ def reaper(strongest: str | None = None) -> Reaper:
 
 # -- the kernel's interfaces ---------------------------------------------------------------
 
-def _own_cgroup() -> Path | None:
+def own_cgroup() -> Path | None:
     """This process's cgroup v2 folder, where the unified hierarchy is mounted."""
     try:
         lines = Path("/proc/self/cgroup").read_text().splitlines()

@@ -136,15 +136,18 @@ class BashSession:
                 self._read_until(lambda: not child.isalive(), 3.0)
             except (pexpect.EOF, OSError):
                 pass
-        if self._reaper is not None:
-            killed = self._reaper.sweep()
-            self.leftovers = [(proc, self._first_seen.get(proc.pid, self._last_step))
-                              for proc in killed]
-            self._reaper = None
-            if self.leftovers and self.on_leftovers:
-                self.on_leftovers(self.leftovers)
-        child.close(force=True)
-        self._child = None
+        tracker, self._reaper = self._reaper, None
+        try:
+            if tracker is not None:
+                self.leftovers = [(proc, self._first_seen.get(proc.pid, self._last_step))
+                                  for proc in tracker.sweep()]
+                if self.leftovers and self.on_leftovers:
+                    self.on_leftovers(self.leftovers)
+        finally:
+            child.close(force=True)
+            self._child = None
+            if tracker is not None:
+                tracker.close()  # the shell gone too: its cgroup can go
 
     def __enter__(self) -> BashSession:
         self.start()

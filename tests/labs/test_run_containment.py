@@ -16,14 +16,18 @@ from pathlib import Path
 
 import pytest
 
+from builder.labs.reaper import own_cgroup
+
 pytestmark = pytest.mark.slow  # real bash sessions and grace periods
 
 # The run's peak resident memory, as the kernel counts it, printed by a wrapper process whose
 # only child is the run (ru_maxrss of the children of a fresh process, in KiB on Linux).
 MEASURE = """\
 import json, resource, subprocess, sys
-r = subprocess.run(sys.argv[1:], capture_output=True, text=True, errors="surrogateescape")
-print(json.dumps({"rc": r.returncode, "out": r.stdout, "err": r.stderr,
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                     errors="surrogateescape")
+out, err = p.communicate()
+print(json.dumps({"rc": p.returncode, "out": out, "err": err, "pid": p.pid,
                   "rss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
 """
 MEMORY_BOUND_MIB = 80  # coursekit alone is about 40 MiB; a flood of output must not add to it
@@ -100,6 +104,8 @@ def test_every_process_a_chapter_started_is_gone_with_a_warning(tmp_path, tag, c
     assert len(warnings) == 1, run["err"]
     assert warnings[0].startswith("slides/ch.md:6: warning: ")  # the step that started it
     assert "still running when the chapter ended" in warnings[0] and started in warnings[0]
+    cgroups = own_cgroup()  # the run's cgroup (when it made one) is gone too
+    assert cgroups is None or not list(cgroups.glob(f"coursekit-labs-{run['pid']}-*"))
 
 
 def test_the_strongest_mechanism_here_is_a_cgroup_when_one_can_be_written(tmp_path, tag):
