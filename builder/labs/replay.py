@@ -197,8 +197,8 @@ def leftover_warnings(chapter: Chapter, leftovers: list[tuple[Proc, Step | None]
     for (path, line), procs in by_step.items():
         what = "; ".join(f"{p.command} (pid {p.pid})" for p in procs)
         count = "a process" if len(procs) == 1 else f"{len(procs)} processes"
-        found.append(warning(path, line, f"{count} started here {'was' if len(procs) == 1 else 'were'} "
-                             f"still running when the chapter ended, so killed: {what}"))
+        found.append(warning(path, line, f"{count} first seen after this step still ran when the "
+                             f"chapter ended, so killed: {what}"))
     return found
 
 

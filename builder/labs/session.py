@@ -31,7 +31,8 @@ WAIT_SECONDS = 60.0
 LONGWAIT_SECONDS = 600.0
 STEP_SECONDS = 300.0
 GRACE_SECONDS = 3.0  # between SIGINT, SIGTERM and SIGKILL
-SETTLE_SECONDS = 0.02  # after a step that left processes, before looking for their children
+SETTLE_SECONDS = 0.05  # after a step that left processes, between looks for their children
+SETTLE_LOOKS = 8
 
 # tmux key names -> what the terminal sends
 _KEYS = {
@@ -176,12 +177,14 @@ class BashSession:
         self._last_step = step
         if self._reaper is None:
             return
-        for look in range(6):  # a new process may be about to fork (setsid, daemons): look again
+        quiet, looks = 0, 0
+        while quiet < 2 and looks < SETTLE_LOOKS:  # what it started may be about to fork (setsid)
             new = self._reaper.watch()
             for proc in new:
                 self._first_seen.setdefault(proc.pid, step)
-            if not new or look == 5:
-                break
+            if looks == 0 and not new:
+                return  # this step left nothing running
+            quiet, looks = (0 if new else quiet + 1), looks + 1
             time.sleep(SETTLE_SECONDS)
 
     def _dispatch(self, step: Step, next_step: Step | None) -> StepResult:

@@ -90,6 +90,7 @@ def test_every_process_a_chapter_started_is_gone_with_a_warning(tmp_path, tag, c
         ```
         ```bash
         {command}
+        until pgrep -f "sleep {tag}" >/dev/null; do sleep 0.05; done
         ```
         ```bash
         echo after
@@ -103,7 +104,7 @@ def test_every_process_a_chapter_started_is_gone_with_a_warning(tmp_path, tag, c
     warnings = [line for line in run["err"].splitlines() if ": warning: " in line]
     assert len(warnings) == 1, run["err"]
     assert warnings[0].startswith("slides/ch.md:6: warning: ")  # the step that started it
-    assert "still running when the chapter ended" in warnings[0] and started in warnings[0]
+    assert "still ran when the chapter ended, so killed: " in warnings[0] and started in warnings[0]
     cgroups = own_cgroup()  # the run's cgroup (when it made one) is gone too
     assert cgroups is None or not list(cgroups.glob(f"coursekit-labs-{run['pid']}-*"))
 
@@ -115,6 +116,7 @@ def test_the_strongest_mechanism_here_is_a_cgroup_when_one_can_be_written(tmp_pa
         .lab[
         ```bash
         (setsid bash -c 'sleep {tag}6 & sleep {tag}7 & exit' >/dev/null 2>&1 &)
+        until [ "$(pgrep -fc "^sleep {tag}[67]")" = 2 ]; do sleep 0.05; done
         ```
         ]
         """)
@@ -178,8 +180,8 @@ def test_a_background_job_flooding_the_terminal_is_reported_and_memory_stays_bou
     run = labs_run(repo)
     assert run["rc"] == 0, run["err"][-2000:]
     assert running(f"yes-{tag}") == []
-    assert f"slides/ch.md:3: warning: a process started here was still running when the chapter " \
-           f"ended, so killed: yes-{tag} {tag}" in run["err"]
+    assert f"slides/ch.md:3: warning: a process first seen after this step still ran when the " \
+           f"chapter ended, so killed: yes-{tag} {tag}" in run["err"]
     assert run["rss_kib"] < MEMORY_BOUND_MIB * 1024, f"peak RSS {run['rss_kib'] // 1024} MiB"
 
 
