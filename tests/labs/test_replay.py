@@ -257,6 +257,7 @@ users:
     server.close()
 
 
+@pytest.mark.kubectl  # the context is looked up with `kubectl config view`
 def test_current_cluster_needs_a_named_context(course, fake_cluster):
     env, hits = fake_cluster
     repo = write_course(course, ".lab[\n```bash\nkubectl get pods\n```\n]\n")
