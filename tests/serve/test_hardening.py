@@ -133,7 +133,7 @@ def test_a_burst_of_clients_waits_in_the_listen_queue(course):
 def test_a_request_never_finished_does_not_hold_a_thread(site, sent):
     """A slowloris client sends a byte of header now and then, forever: the server must hang up
     on it once the request's time is over, whatever the pace of the drip."""
-    site.server.request_seconds = 1.0
+    site.server.request_seconds = 0.5
     port = site.server.server_address[1]
     sock = socket.create_connection(("127.0.0.1", port), timeout=10)
     sock.sendall(sent)
