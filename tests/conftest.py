@@ -44,6 +44,37 @@ def pytest_collection_modifyitems(config, items) -> None:
             item.add_marker(getattr(pytest.mark, name))
 
 
+GUARD = """#!/bin/sh
+echo "$0 $*" >> "$COURSEKIT_TEST_KUBECTL_CALLS"
+echo "kubectl: this test is not marked kubectl (see tests/conftest.py)" >&2
+exit 127
+"""
+
+
+@pytest.fixture(scope="session")
+def kubectl_guard(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("kubectl-guard")
+    (folder / "kubectl").write_text(GUARD)
+    (folder / "kubectl").chmod(0o755)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _kubectl_only_where_marked(request, kubectl_guard: Path, monkeypatch, tmp_path_factory):
+    """A test not marked `kubectl` finds a kubectl on PATH that refuses to run and tells on it,
+    so a test that needs the real one cannot hide in `make test-fast`."""
+    if request.node.get_closest_marker("kubectl"):
+        yield
+        return
+    calls = tmp_path_factory.mktemp("kubectl-calls") / "calls"
+    monkeypatch.setenv("COURSEKIT_TEST_KUBECTL_CALLS", str(calls))
+    monkeypatch.setenv("PATH", f"{kubectl_guard}{os.pathsep}{os.environ.get('PATH', '')}")
+    yield
+    if calls.exists():
+        pytest.fail(f"ran kubectl without the kubectl marker: {calls.read_text().strip()}",
+                    pytrace=False)
+
+
 class Course:
     def __init__(self, root: Path) -> None:
         self.root = root

@@ -25,10 +25,15 @@ _BACKTICKS = re.compile(r"`+")
 
 
 def find_close(src: str, pos: int, end: int) -> int:
-    """Index of the `]` that closes a bracket opened just before `pos`, or -1."""
+    """Index of the `]` that closes a bracket opened just before `pos`, or -1.
+
+    Brackets in code do not count. But authors balance an unpaired `[` shown in code with a `]`
+    after the code on the same line (```` ```keys ^[``` ] ````, since remark counts every
+    bracket): such a `]` pays for the code's `[` and does not close the macro either."""
     depth = 1
     fence: tuple[str, int] | None = None
     at_line_start = False
+    owed = 0  # `[` left open inside code spans of the current line
     while pos < end:
         if at_line_start:
             eol = src.find("\n", pos, end)
@@ -52,6 +57,7 @@ def find_close(src: str, pos: int, end: int) -> int:
         c = src[pos]
         if c == "\n":
             at_line_start = True
+            owed = 0
             pos += 1
         elif c == "\\":
             pos += 2
@@ -60,9 +66,15 @@ def find_close(src: str, pos: int, end: int) -> int:
             eol = src.find("\n", pos, end)
             eol = end if eol < 0 else eol
             closing = _find_run(src, run, pos + len(run), eol)
+            if closing >= 0:
+                code = src[pos + len(run):closing]
+                owed += max(code.count("[") - code.count("]"), 0)
             pos = closing + len(run) if closing >= 0 else pos + len(run)
         elif c == "[":
             depth += 1
+            pos += 1
+        elif owed:
+            owed -= 1
             pos += 1
         else:
             depth -= 1
