@@ -24,6 +24,7 @@ from builder.i18n.catalog import load_translations
 from builder.i18n.outline import deck_outline, outline_markdown
 from builder.manifest import load_manifest
 from builder.model import Chapter, Deck, Entry
+from builder.render import diagrams
 from builder.render.deck import assemble, render_outline
 from builder.render.html import RenderedChapter, render_chapter
 from builder.render.ui import ui_strings
@@ -208,6 +209,8 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
     report.chapters = len(chapters)
     for chapter in chapters.values():
         report.warnings.extend(chapter.warnings)
+    drawn = [d for r in rendered[langs[0]].values() for s in r.slides for d in s.diagrams]
+    report.warnings.extend(diagrams.warnings(drawn))
 
     for deck in decks:
         _check_images(repo, [chapters[e.key] for e in deck.entries], report.warnings)
@@ -247,6 +250,9 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
                     if (lang, rel) not in copied:
                         copied.add((lang, rel))
                         copy_atomic(repo / "slides" / rel, out / lang / rel)
+    if drawn:  # mermaid's browser build, beside the decks that draw diagrams
+        for lang in langs:
+            diagrams.install(out / lang)
     phase("write")
     report.warnings = list(dict.fromkeys(report.warnings))
     report.seconds = time.perf_counter() - started

@@ -27,6 +27,7 @@ from builder.i18n.catalog import LOCALE_DIR
 from builder.manifest import load_manifest, relpath
 from builder.model import Chapter, Deck, Entry
 from builder.render import deck as deck_render
+from builder.render import diagrams
 from builder.render.html import RenderedChapter
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -224,6 +225,9 @@ class Workspace:
                         if source.is_file():
                             for lang in self.langs:
                                 copy_atomic(source, self.out / lang / rel)
+        if any(s.diagrams for r in self.rendered.values() for s in r[self.langs[0]].slides):
+            for lang in self.langs:  # mermaid's browser build, beside decks that draw diagrams
+                diagrams.install(self.out / lang)
 
 
 def _catalog_of(rel: str) -> tuple[str | None, str]:
