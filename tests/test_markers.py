@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,23 +12,46 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# A pytest plugin for the collecting process: every test with its fixtures and markers.
+PLUGIN = """\
+import json, os
 
-def collected(*args: str) -> set[str]:
+def pytest_collection_finish(session):
+    rows = [{"id": item.nodeid, "fixtures": sorted(getattr(item, "fixturenames", ())),
+             "markers": sorted({m.name for m in item.iter_markers()})} for item in session.items]
+    with open(os.environ["MARKERS_OUT"], "w") as out:
+        json.dump(rows, out)
+"""
+
+
+@pytest.fixture(scope="module")
+def tests(tmp_path_factory) -> list[dict]:
+    folder = tmp_path_factory.mktemp("plugin")
+    (folder / "list_markers.py").write_text(PLUGIN)
+    out = folder / "tests.json"
+    env = {**os.environ, "PYTHONPATH": str(folder), "MARKERS_OUT": str(out)}
     result = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-                             *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                             "-p", "list_markers", "tests"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
-    return {line for line in result.stdout.splitlines() if "::" in line}
+    return json.loads(out.read_text())
 
 
 @pytest.mark.slow
-def test_the_fast_subset_leaves_out_chromium_kubectl_and_slow_tests():
-    every = collected("tests")
-    fast = collected("tests", "-m", "not browser and not kubectl and not slow")
-    browser = collected("tests", "-m", "browser")
-    assert fast and browser and fast < every
-    # Every deck runtime test takes the `browser` fixture, directly or through `session`.
-    assert {t for t in every if "/test_runtime_" in t} <= browser
-    assert not any("test_kubectl.py" in t or "test_static.py" in t or "test_rule_checker.py" in t
-                   for t in fast)
+def test_what_a_test_uses_marks_it(tests):
+    by_fixture = {"browser": {"browser", "slow"}, "cache_home": {"kubectl", "slow"},
+                  "built_course": {"slow"}}
+    for fixture, wanted in by_fixture.items():
+        users = [t for t in tests if fixture in t["fixtures"]]
+        assert users, f"no test uses {fixture}: the rule proves nothing"
+        for t in users:
+            assert wanted <= set(t["markers"]), t
+    assert all("kubectl" in t["markers"] for t in tests if "/test_kubectl.py::" in t["id"])
+
+
+@pytest.mark.slow
+def test_tests_that_need_nothing_stay_in_the_fast_subset(tests):
+    fast = [t["id"] for t in tests if not {"browser", "kubectl", "slow"} & set(t["markers"])]
+    assert len(fast) > len(tests) / 3
+    assert any("test_key_names" in t for t in fast)  # pure unit tests
     assert not any("test_hung_step" in t for t in fast)  # marked slow by hand
-    assert any("test_key_names" in t for t in fast)  # pure unit tests stay in
