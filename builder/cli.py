@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import copy
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -347,14 +348,20 @@ def _labs_run(args: argparse.Namespace) -> int:
                     reuse=args.reuse, keep=args.keep)
     timeouts = Timeouts(step=args.step_timeout, wait=args.wait_timeout,
                         longwait=args.wait_timeout * 10)
+    report = None
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # a cancelled CI job: still end what the labs started
+        signal.signal(sig, _cancelled)
     try:
         target.check()
         if not args.skip_preflight:
             rp.preflight(chapters, path=target.env()["PATH"])
         target.open()
-        report = rp.replay(chapters, target, timeouts, rp.progress_printer())
+        report = rp.RunReport(mode=target.mode, cluster=target.name)
+        rp.replay(chapters, target, timeouts, rp.progress_printer(), report=report)
     finally:
         target.close()
+        for found in report.warnings if report else ():
+            print(found, file=sys.stderr)
     for chapter in report.failed:
         print(rp.failure_text(chapter), file=sys.stderr)
     print(report.summary())
@@ -368,6 +375,13 @@ def _labs_run(args: argparse.Namespace) -> int:
                 links.setdefault(entry.path, os.path.relpath(html, args.report.resolve().parent))
         rp.write_html(args.report, report, links)
     return 1 if report.failed else 0
+
+
+def _cancelled(signum: int, frame: object) -> None:
+    """SIGTERM or SIGHUP: unwind, so every chapter's session still ends its processes."""
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
+    raise SystemExit(128 + signum)
 
 
 def _shown(error, repo: Path) -> str:

@@ -3,6 +3,10 @@
 Completion and exit status come from a marker that bash itself prints before every prompt
 (PROMPT_COMMAND), made of two halves typed apart so that it can never be matched in a command's
 own text: nothing depends on what the prompt looks like or on a command's output format.
+
+Whatever a chapter starts ends with it (builder/labs/reaper.py): what was still running is
+killed and reported, with the step after which it was first seen. Output is kept within bounds
+however much a step prints (builder/labs/transcript.py).
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from typing import ClassVar
 import pexpect
 
 from builder.labs.directives import directive, key_bytes, keys_bytes
+from builder.labs.reaper import Proc, Reaper, reaper
+from builder.labs.transcript import Scanner, Transcript, printable, step_output
 from builder.model import Step
 
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\r")
@@ -27,6 +33,8 @@ WAIT_SECONDS = 60.0
 LONGWAIT_SECONDS = 600.0
 STEP_SECONDS = 300.0
 GRACE_SECONDS = 3.0  # between SIGINT, SIGTERM and SIGKILL
+SETTLE_SECONDS = 0.05  # after a step that left processes, between looks for their children
+SETTLE_LOOKS = 8
 
 @dataclass(slots=True)
 class StepResult:
@@ -52,8 +60,13 @@ class BashSession:
     cwd: Path
     env: dict[str, str]
     timeouts: Timeouts = field(default_factory=Timeouts)
-    transcript: str = ""  # everything the terminal showed, escape sequences removed
+    transcript: Transcript = field(default_factory=Transcript)  # escape sequences removed
+    leftovers: list[tuple[Proc, Step | None]] = field(default_factory=list)  # killed at the end
+    on_leftovers: Callable[[list[tuple[Proc, Step | None]]], None] | None = None  # told at close
     _child: pexpect.spawn | None = None
+    _reaper: Reaper | None = None
+    _first_seen: dict[int, Step] = field(default_factory=dict)  # pid -> the step it ran after
+    _last_step: Step | None = None
     _token: str = ""
     _pending: bool = False  # a command was typed and its marker has not come back yet
     _since: int = 0  # where the running command's output starts in the transcript
@@ -64,19 +77,28 @@ class BashSession:
 
     def start(self) -> None:
         self._token = secrets.token_hex(6)
+        tracker = reaper()
         self._child = pexpect.spawn(
             "/bin/bash", ["--norc", "--noprofile", "--noediting", "-i"], cwd=str(self.cwd),
             env=self.env, encoding="utf-8", codec_errors="replace", echo=False,
-            dimensions=(50, 200), timeout=None)
+            dimensions=(50, 200), timeout=None, preexec_fn=tracker.preexec)
+        self._reaper = tracker.started(self._child.pid)
         # The marker's halves are typed apart: only bash's printf joins them.
         setup = (f"stty -echo 2>/dev/null; PS1=''; PS2=''; unset HISTFILE; "
                  f"PROMPT_COMMAND='printf \"\\n%s%s:%s\\n\" __CK_ {self._token} $?'\n")
         self._child.send(setup)
         self._pending = True
         if self._await_marker(20.0) is None:
-            raise RuntimeError(f"bash did not start: {self.transcript[-500:]!r}")
+            self.close()
+            raise RuntimeError(f"bash did not start: {self.transcript.tail(500)!r}")
+
+    @property
+    def containment(self) -> str:
+        """How the session's processes are tracked: cgroup, subreaper or group."""
+        return self._reaper.mechanism if self._reaper else ""
 
     def close(self) -> None:
+        """End the shell, then whatever it left running (recorded in `leftovers`)."""
         child = self._child
         if child is None:
             return
@@ -84,11 +106,22 @@ class BashSession:
             self._interrupt_foreground(marker_wait=1.0)
             try:
                 child.sendline("exit")
-                child.expect(pexpect.EOF, timeout=3)
-            except (pexpect.TIMEOUT, pexpect.EOF, OSError):
+                # Not until EOF: a process left in the background may hold the terminal open.
+                self._read_until(lambda: not child.isalive(), 3.0)
+            except (pexpect.EOF, OSError):
                 pass
-        child.close(force=True)
-        self._child = None
+        tracker, self._reaper = self._reaper, None
+        try:
+            if tracker is not None:
+                self.leftovers = [(proc, self._first_seen.get(proc.pid, self._last_step))
+                                  for proc in tracker.sweep()]
+                if self.leftovers and self.on_leftovers:
+                    self.on_leftovers(self.leftovers)
+        finally:
+            child.close(force=True)
+            self._child = None
+            if tracker is not None:
+                tracker.close()  # the shell gone too: its cgroup can go
 
     def __enter__(self) -> BashSession:
         self.start()
@@ -101,15 +134,31 @@ class BashSession:
 
     def run(self, step: Step, next_step: Step | None) -> StepResult:
         started = time.monotonic()
-        begin = len(self.transcript)
+        begin = self.transcript.end
         try:
             result = self._dispatch(step, next_step)
         except (pexpect.EOF, OSError):
             result = StepResult(step, "failed", message="the shell session ended unexpectedly")
         result.seconds = time.monotonic() - started
-        result.output = re.sub(rf"\n?__CK_{self._token}:\d+\n", "\n",
-                               self.transcript[begin:]).strip("\n")
+        output = re.sub(rf"\n?__CK_{self._token}:\d+\n", "\n", step_output(self.transcript, begin))
+        result.output = printable(output.strip("\n"))
+        self._watch(step)
         return result
+
+    def _watch(self, step: Step) -> None:
+        """Note the processes running after this step, to name it if they are left at the end."""
+        self._last_step = step
+        if self._reaper is None:
+            return
+        quiet, looks = 0, 0
+        while quiet < 2 and looks < SETTLE_LOOKS:  # what it started may be about to fork (setsid)
+            new = self._reaper.watch()
+            for proc in new:
+                self._first_seen.setdefault(proc.pid, step)
+            if looks == 0 and not new:
+                return  # this step left nothing running
+            quiet, looks = (0 if new else quiet + 1), looks + 1
+            time.sleep(SETTLE_SECONDS)
 
     def _dispatch(self, step: Step, next_step: Step | None) -> StepResult:
         """Do what the directive table says the step's method does (FORMAT.md section 4)."""
@@ -133,7 +182,8 @@ class BashSession:
 
     def _wait(self, step: Step, _next: Step | None) -> StepResult:
         limit = self.timeouts.wait if step.method == "wait" else self.timeouts.longwait
-        if self._read_until(lambda: step.data in self.transcript[self._since:], limit):
+        output = Scanner(self.transcript, self._since, overlap=0)
+        if self._read_until(lambda: output.find(step.data), limit):
             return StepResult(step, "passed")
         return StepResult(step, "failed", message=f"{step.data!r} did not show within {limit:g} s")
 
@@ -149,7 +199,7 @@ class BashSession:
     def _type(self, step: Step, text: str) -> StepResult:
         if not self._pending and text.endswith(("\r", "\n")):
             # typed at the prompt and entered: a command now runs, its marker will follow
-            self._pending, self._since = True, len(self.transcript)
+            self._pending, self._since = True, self.transcript.end
         self._send(text)
         self._read_until(lambda: False, 0.3)  # let the terminal answer
         return StepResult(step, "passed")
@@ -183,7 +233,7 @@ class BashSession:
         if previous is None:
             return StepResult(step, "failed", message="the previous command is still running "
                               f"after {self.timeouts.step:g} s")
-        self._since = len(self.transcript)
+        self._since = self.transcript.end
         text = step.data if step.data.endswith("\n") else step.data + "\n"
         # One group, one marker: several lines, here-documents and exports all stay in this shell.
         self._send("{\n" + text + "}\n")
@@ -205,7 +255,7 @@ class BashSession:
             pattern = re.compile(step.data)
         except re.error as exc:
             return StepResult(step, "failed", message=f"invalid regular expression: {exc}")
-        visible = "\n".join(self.transcript.split("\n")[-200:])
+        visible = "\n".join(self.transcript.since(self.transcript.start).split("\n")[-200:])
         matches = list(pattern.finditer(visible))
         if not matches:
             return StepResult(step, "failed", message=f"copy: {step.data!r} matches nothing "
@@ -228,19 +278,20 @@ class BashSession:
 
     def _await_marker(self, limit: float) -> int | None:
         pattern = re.compile(rf"__CK_{self._token}:(\d+)\n")
-        found: list[re.Match[str]] = []
+        output = Scanner(self.transcript, self._since, overlap=64)
+        found: list[tuple[re.Match[str], int]] = []
 
         def seen() -> bool:
-            m = pattern.search(self.transcript, self._since)
-            if m:
-                found.append(m)
-            return m is not None
+            hit = output.search(pattern)
+            if hit:
+                found.append(hit)
+            return hit is not None
 
         if not self._read_until(seen, limit):
             return None
-        m = found[-1]
+        m, end = found[-1]
         self._pending = False
-        self._since = m.end()
+        self._since = end
         self._last_status = int(m.group(1))
         return self._last_status
 
@@ -257,7 +308,7 @@ class BashSession:
                 chunk = self._child.read_nonblocking(65536, timeout=min(left, 0.2))
             except pexpect.TIMEOUT:
                 continue
-            self.transcript += ANSI_RE.sub("", chunk)
+            self.transcript.append(ANSI_RE.sub("", chunk))
 
     def _interrupt_foreground(self, marker_wait: float) -> None:
         """Stop whatever runs in the foreground, children included: SIGINT, then SIGTERM, then

@@ -22,6 +22,8 @@ if str(ROOT) not in sys.path:  # for tests.bench.*, as the benchmarks do
 
 from tests.bench.realistic import TINY, realistic_course  # noqa: E402
 
+pytestmark = pytest.mark.slow  # each test generates or builds a course: seconds
+
 FORMATS = {".png": "PNG", ".jpg": "JPEG"}
 
 
@@ -82,6 +84,7 @@ def test_the_course_builds_without_warnings_in_decks_of_the_planned_size(tiny, t
     assert "FR " in french
 
 
+@pytest.mark.kubectl
 def test_its_labs_pass_the_check(tiny, tmp_path):
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     result = subprocess.run([sys.executable, "-m", "builder", "labs", "check", "-q", "--repo",

@@ -12,6 +12,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from builder.labs.directives import DIRECTIVES, KEY_FORMS, KEY_NAMES, REPLAYS, key_bytes
 from builder.labs.session import BashSession
 
@@ -107,6 +109,7 @@ def test_every_key_form_of_the_table_has_bytes():
     assert key_bytes("C-Up") == "\x1b[1;5A" and key_bytes("^[") == "\x1b" and key_bytes("S-Tab") == "\x1b[Z"
 
 
+@pytest.mark.kubectl  # `labs check` asks kubectl its version
 def test_what_the_check_accepts_the_runner_replays(course, tmp_path):
     course.write("slides/deck.yml", "content:\n- - ch.md\n")
     course.write("slides/ch.md", chapter())
@@ -123,6 +126,7 @@ def test_what_the_check_accepts_the_runner_replays(course, tmp_path):
     assert f" {checked_steps - 3} steps passed, 0 failed, 3 skipped, 0 not run" in ran.stdout
 
 
+@pytest.mark.kubectl  # `labs check` asks kubectl its version
 def test_keys_that_once_crashed_the_runner_are_replayed(course, tmp_path):
     keys = "\n".join(f"```key {name}```" for name in ("C-Up", "M-Enter", "F12", "escape"))
     course.write("slides/deck.yml", "content:\n- - ch.md\n")
@@ -133,6 +137,7 @@ def test_keys_that_once_crashed_the_runner_are_replayed(course, tmp_path):
     assert ran.returncode == 0 and "5 steps passed, 0 failed" in ran.stdout, ran.stdout + ran.stderr
 
 
+@pytest.mark.kubectl  # `labs check` asks kubectl its version
 def test_a_key_the_check_refuses_fails_its_step_in_the_runner(course, tmp_path):
     course.write("slides/deck.yml", "content:\n- - ch.md\n")
     course.write("slides/ch.md", ".lab[\n```bash\necho ready\n```\n<!-- ```key C-Esc``` -->\n]\n")
