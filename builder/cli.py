@@ -242,20 +242,20 @@ def _targets(args: argparse.Namespace) -> list[Path]:
 def _labs_list(args: argparse.Namespace) -> int:
     import json
 
-    from builder.diagnostics import as_json, strict
+    from builder.diagnostics import emit, strict
     from builder.labs.targets import resolve_targets
 
     found = resolve_targets(args.repo, _targets(args))
     chapters = found.chapters
     problems = strict(found.diagnostics, args.strict)
+    # What could not be read goes to stderr, as lines: stdout is the list (text or JSON).
+    emit(problems, sys.stderr, shown=lambda d: _shown(d, args.repo))
     rows = [{"file": s.path, "line": s.line, "method": s.method, "data": s.data,
              "hidden": s.hidden, "chapter": ch.path, "lab": lab.line}
             for ch in chapters for lab in ch.labs for s in lab.steps]
     if args.format == "json":
-        print(json.dumps({"steps": rows, "diagnostics": json.loads(as_json(problems))},
-                         indent=2, ensure_ascii=False))
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
-        _emit(problems, args)
         for row in rows:
             first, _, more = str(row["data"]).partition("\n")
             flag = "hidden " if row["hidden"] else ""

@@ -6,7 +6,7 @@ reads the translation catalogs the renderer needs, and copies pictures. It never
 renderer sits above it and passes its work in (`then`), so that tokens stay in the worker.
 """
 
-from builder.course.compile import ChapterJob, Compiled, compile_chapter, compile_chapters, no_cyclic_gc
+from builder.course.chapters import ChapterJob, Compiled, compile_chapter, compile_chapters, no_cyclic_gc
 from builder.course.course import Course, load_course
 from builder.course.decks import Decks, find_manifests, load_decks
 from builder.course.pictures import copy_pictures, local_picture, pictures

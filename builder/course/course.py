@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.config import Settings, load_settings
-from builder.course.compile import Compiled, Then, compile_chapters
+from builder.course.chapters import Compiled, Then, compile_chapters
 from builder.course.decks import Decks, load_decks
 from builder.diagnostics import Diagnostic, strict, unique
 from builder.model import Chapter, Deck, Entry

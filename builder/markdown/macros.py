@@ -30,7 +30,9 @@ _BACKTICKS = re.compile(r"`+")
 
 
 def find_close(src: str, pos: int, end: int) -> int:
-    """Index of the `]` that closes a bracket opened just before `pos`, or -1."""
+    """Index of the `]` that closes a bracket opened just before `pos`, or -1. Brackets in a
+    fence count only when the fence is closed before `end` (an unclosed fence is no code to
+    remark, whose own bracket matching never skips code)."""
     depth = 1
     fence: tuple[str, int] | None = None
     at_line_start = False
@@ -45,7 +47,7 @@ def find_close(src: str, pos: int, end: int) -> int:
                 pos = eol + 1
                 continue
             opener = fence_opener(line)
-            if opener is not None:
+            if opener is not None and _fence_closes(src, eol + 1, end, opener):
                 fence = opener
                 pos = eol + 1
                 continue
@@ -75,6 +77,16 @@ def find_close(src: str, pos: int, end: int) -> int:
                 return pos
             pos += 1
     return -1
+
+
+def _fence_closes(src: str, pos: int, end: int, fence: tuple[str, int]) -> bool:
+    while pos < end:
+        eol = src.find("\n", pos, end)
+        eol = end if eol < 0 else eol
+        if closes_fence(src[pos:eol], fence):
+            return True
+        pos = eol + 1
+    return False
 
 
 def _find_run(src: str, run: str, start: int, end: int) -> int:
