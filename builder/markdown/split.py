@@ -50,14 +50,16 @@ def closes_fence(line: str, fence: tuple[str, int]) -> bool:
     return len(stripped) >= length and stripped == char * len(stripped)
 
 
-def fence_closers(lines: list[str]) -> dict[int, int]:
-    """Each fence opener's line -> its closing line, for the fences that close at all.
+def fence_spans(lines: list[str]) -> tuple[dict[int, int], set[int]]:
+    """Each fence opener's line -> its closing line, for the fences that close at all, and the
+    lines of the openers that nothing closes.
 
     A fence spans slide separators only when a matching fence closes it further on (YAML
     `---` inside a ```yaml block is content). One that nothing closes is not a fence for
     splitting, as in remark: its slide still ends at the next separator.
     """
     closers: dict[int, int] = {}
+    unclosed: set[int] = set()
     i, n = 0, len(lines)
     while i < n:
         opener = fence_opener(lines[i])
@@ -66,11 +68,12 @@ def fence_closers(lines: list[str]) -> dict[int, int]:
             continue
         j = next((j for j in range(i + 1, n) if closes_fence(lines[j], opener)), None)
         if j is None:
-            i += 1  # never closed: the lines after it are read as if it were text
+            unclosed.add(i)  # the lines after it are read as if it were text
+            i += 1
             continue
         closers[i] = j
         i = j + 1
-    return closers
+    return closers, unclosed
 
 
 def unclosed_fence(line: str, path: str, lineno: int) -> Diagnostic:
@@ -85,7 +88,7 @@ def split_slides(src: SourceLines, diagnostics: list[Diagnostic] | None = None) 
     """Slides, increments and notes on source lines. A fence that nothing closes is reported
     in `diagnostics` (a warning: remark shows the slide, the fence running to its end)."""
     slides = [RawSlide(start=0, increments=[RawIncrement(start=0)])]
-    closers = fence_closers(src.lines)
+    closers, openers_unclosed = fence_spans(src.lines)
     fence_end = -1  # inside a closed fence up to this line
     unclosed = False  # an unclosed fence runs until the next separator: report it once
     in_notes = False
@@ -108,7 +111,7 @@ def split_slides(src: SourceLines, diagnostics: list[Diagnostic] | None = None) 
             continue
         elif i in closers:
             fence_end = closers[i]
-        elif not unclosed and fence_opener(line) is not None:
+        elif i in openers_unclosed and not unclosed:
             unclosed = True
             if diagnostics is not None:
                 diagnostics.append(unclosed_fence(line, *src.where(i)))

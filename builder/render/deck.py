@@ -152,9 +152,6 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
         if s.notes:
             s.notes = _substitute(s.notes, deck, toc_html)
 
-    for s in shown:  # HTML the renderer made: the template prints it as it is
-        s.html = Markup(s.html)
-        s.notes = Markup(s.notes)
     return _template().render(
         lang=lang,
         ui=ui,
