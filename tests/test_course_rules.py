@@ -147,3 +147,15 @@ def test_errors_are_annotations_under_github_actions(two_decks):
     course, _ = two_decks
     result = cli(course.root, "build", "--lang", "en", env={"GITHUB_ACTIONS": "true"})
     assert "::error file=slides/bad.yml,line=4::chapter file not found: renamed.md" in result.stderr
+
+
+def test_labs_check_reports_an_unreadable_chapter_and_checks_the_others(course, tmp_path_factory):
+    course.write("slides/good.md", ".lab[\n```bash\nkubeclt get pods\n```\n]\n")
+    (course.root / "slides/latin1.md").write_bytes(b"# Caf\xe9\n")
+    course.write("slides/deck.yml", "content:\n- latin1.md\n- good.md\n")
+    cache = tmp_path_factory.mktemp("cache")
+    result = cli(course.root, "labs", "check", env={"XDG_CACHE_HOME": str(cache)})
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "slides/latin1.md:1: file is not UTF-8 (byte 0xe9 at offset 5)" in lines
+    assert any(line.startswith("slides/good.md:3:") and "kubeclt" in line for line in lines)

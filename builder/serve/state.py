@@ -258,6 +258,7 @@ class Workspace:
         good output. Returns the decks written."""
         pending = []
         written = set()
+        chapters = self.chapters
         rendered_by_lang = {lang: {k: v[lang] for k, v in self.rendered.items()
                                    if isinstance(v.get(lang), RenderedChapter)}
                             for lang in self.langs}
@@ -267,7 +268,7 @@ class Workspace:
                 if self._deck_errors(deck, lang):
                     continue
                 try:
-                    files = deck_files(self.repo, deck, self.chapters, rendered_by_lang[lang], lang,
+                    files = deck_files(self.repo, deck, chapters, rendered_by_lang[lang], lang,
                                        self.langs)
                 except CourseError as exc:
                     self._failure.append(exc.diagnostic)
