@@ -199,7 +199,7 @@ def _add_entry(node: yaml.Node, shown: str, repo: Path, out: list[Entry],
         problems.append(error(shown, line, "empty content entry"))
         return
     chapter = repo / "slides" / rel
-    if not chapter.resolve().is_relative_to(repo.resolve()):
+    if ".." in rel and not chapter.resolve().is_relative_to(repo.resolve()):
         problems.append(error(shown, line, f"chapter outside the repository: {rel}"))
         return
     if not chapter.is_file():

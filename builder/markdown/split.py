@@ -60,19 +60,22 @@ def fence_spans(lines: list[str]) -> tuple[dict[int, int], set[int]]:
     """
     closers: dict[int, int] = {}
     unclosed: set[int] = set()
-    i, n = 0, len(lines)
-    while i < n:
+    # Only lines holding ``` or ~~~ can open or close a fence: pair those up.
+    marks = [i for i, line in enumerate(lines) if "```" in line or "~~~" in line]
+    k = 0
+    while k < len(marks):
+        i = marks[k]
         opener = fence_opener(lines[i])
+        k += 1
         if opener is None:
-            i += 1
             continue
-        j = next((j for j in range(i + 1, n) if closes_fence(lines[j], opener)), None)
-        if j is None:
+        for m in range(k, len(marks)):
+            if closes_fence(lines[marks[m]], opener):
+                closers[i] = marks[m]
+                k = m + 1
+                break
+        else:
             unclosed.add(i)  # the lines after it are read as if it were text
-            i += 1
-            continue
-        closers[i] = j
-        i = j + 1
     return closers, unclosed
 
 
@@ -89,6 +92,7 @@ def split_slides(src: SourceLines, diagnostics: list[Diagnostic] | None = None) 
     in `diagnostics` (a warning: remark shows the slide, the fence running to its end)."""
     slides = [RawSlide(start=0, increments=[RawIncrement(start=0)])]
     closers, openers_unclosed = fence_spans(src.lines)
+    fences = closers.keys() | openers_unclosed
     fence_end = -1  # inside a closed fence up to this line
     unclosed = False  # an unclosed fence runs until the next separator: report it once
     in_notes = False
@@ -109,12 +113,13 @@ def split_slides(src: SourceLines, diagnostics: list[Diagnostic] | None = None) 
             unclosed = False
             inc.notes_start = i + 1
             continue
-        elif i in closers:
-            fence_end = closers[i]
-        elif i in openers_unclosed and not unclosed:
-            unclosed = True
-            if diagnostics is not None:
-                diagnostics.append(unclosed_fence(line, *src.where(i)))
+        elif i in fences:
+            if i in closers:
+                fence_end = closers[i]
+            elif not unclosed:
+                unclosed = True
+                if diagnostics is not None:
+                    diagnostics.append(unclosed_fence(line, *src.where(i)))
         (inc.notes if in_notes else inc.visible).append(i)
     for slide in slides:
         _take_properties(slide, src)
