@@ -12,6 +12,7 @@ checked; the builder does not write such a deck.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -129,6 +130,13 @@ def read_manifest(path: Path, repo: Path) -> ManifestRead:
     return result
 
 
+@lru_cache(maxsize=8192)
+def _inside(path: Path, repo: Path) -> bool:
+    """Whether `path`, symbolic links followed, stays in the repository (decks share chapters:
+    each is resolved once)."""
+    return path.resolve().is_relative_to(repo.resolve())
+
+
 def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
@@ -199,7 +207,7 @@ def _add_entry(node: yaml.Node, shown: str, repo: Path, out: list[Entry],
         problems.append(error(shown, line, "empty content entry"))
         return
     chapter = repo / "slides" / rel
-    if ".." in rel and not chapter.resolve().is_relative_to(repo.resolve()):
+    if not _inside(chapter, repo):
         problems.append(error(shown, line, f"chapter outside the repository: {rel}"))
         return
     if not chapter.is_file():

@@ -116,3 +116,13 @@ def test_a_yaml_file_that_is_no_deck_says_so(course):
     for name, text in (("events.yml", "- date: 2019\n"), ("compose.yml", "services: {}\n")):
         found = read_manifest(course.write(f"slides/{name}", text), course.root)
         assert found.deck is None and found.errors == [] and found.not_a_deck is not None
+
+
+def test_a_symbolic_link_out_of_the_repository_is_refused(course):
+    outside = course.root.parent / f"{course.root.name}-outside.md"
+    outside.write_text("# secret\n")
+    (course.root / "slides").mkdir(parents=True, exist_ok=True)
+    (course.root / "slides" / "link.md").symlink_to(outside)
+    course.write("slides/d.yml", "content:\n- link.md\n")
+    found = read_manifest(course.root / "slides/d.yml", course.root)
+    assert [str(d) for d in found.errors] == ["slides/d.yml:2: chapter outside the repository: link.md"]
