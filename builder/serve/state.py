@@ -179,7 +179,7 @@ class Workspace:
             # the first build, before any thread runs: safe to fork workers
             entries = [wanted[k] for k in self._dirty_chapters if k in wanted]
             for key, compiled in compile_chapters(self.repo, entries, self.settings, render).items():
-                self._keep(key, compiled, self.langs)
+                self._keep(key, compiled)
             self._dirty_chapters.clear()
             for path in self.decks:
                 self._unwritten[path] = set(self.langs)
@@ -191,7 +191,7 @@ class Workspace:
             langs = tuple(lang for lang in self.langs if lang in redo[key])
             job = ChapterJob.of(wanted[key])
             self._keep(key, compile_chapter(self.repo, job, self.settings,
-                                            partial(render_languages, langs=langs)), langs)
+                                            partial(render_languages, langs=langs)))
             outcome.chapters.append(key[0])
             for path, deck in self.decks.items():
                 if key in self._uses(deck):
@@ -199,7 +199,8 @@ class Workspace:
         self._dirty_chapters.clear()
         self._dirty_langs.clear()
 
-    def _keep(self, key: tuple[str, int], compiled: Compiled, langs: tuple[str, ...]) -> None:
+    def _keep(self, key: tuple[str, int], compiled: Compiled) -> None:
+        """A chapter compiled again: its languages just rendered replace the old ones."""
         self.compiled[key] = compiled
         self.rendered.setdefault(key, {}).update(compiled.result or {})
         if not compiled.ok:
