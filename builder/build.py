@@ -34,8 +34,9 @@ from builder.course import (
 from builder.diagnostics import CourseError, Diagnostic, unique
 from builder.files import write_temp
 from builder.model import Deck
+from builder.render import diagrams
 from builder.render.html import RenderedChapter
-from builder.render.pages import deck_files, render_languages
+from builder.render.pages import deck_files, has_diagrams, render_languages
 
 __all__ = ["LANGUAGES", "BuildReport", "DeckOutput", "build", "check_languages", "find_manifests"]
 
@@ -183,8 +184,12 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
         for tmp, _ in written:
             tmp.unlink(missing_ok=True)
     done_decks = {o.deck.path for o in report.outputs}
-    copy_pictures(repo, out, [chapters[e.key] for d in decks if d.path in done_decks
-                              for e in d.entries if e.key in chapters], langs)
+    used = [chapters[e.key] for d in decks if d.path in done_decks for e in d.entries
+            if e.key in chapters]
+    copy_pictures(repo, out, used, langs)
+    if any(has_diagrams(r) for r in rendered[langs[0]].values()):
+        for lang in langs:  # mermaid's browser build, beside the decks that draw diagrams
+            diagrams.install(out / lang)
     phase("write")
     report.failed = failed
     report.diagnostics = unique(found)

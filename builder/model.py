@@ -12,10 +12,6 @@ from typing import Any, Literal
 
 from builder.diagnostics import Diagnostic
 
-# Lab step methods (FORMAT.md section 4); anything else in a lab is content shown to trainees.
-RUN_METHODS = frozenset({"bash", "wait", "longwait", "key", "keys", "copy", "paste", "check",
-                         "hide", "open", "tmux"})
-
 
 @dataclass(slots=True)
 class Step:

@@ -71,7 +71,8 @@ class Compiled:
 def compile_chapter(repo: Path, job: ChapterJob, settings: Settings | None = None,
                     then: Then | None = None) -> Compiled:
     """Parse one chapter, run the slide checks on it, then `then(repo, chapter)` while its tokens
-    are there; the chapter comes back without tokens."""
+    are there (it may add findings to `chapter.diagnostics`); the chapter comes back without
+    tokens."""
     settings = settings or Settings()
     try:
         if job.inline is None:

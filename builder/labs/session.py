@@ -15,9 +15,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import pexpect
 
+from builder.labs.directives import directive, key_bytes, keys_bytes
 from builder.model import Step
 
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\r")
@@ -25,35 +27,6 @@ WAIT_SECONDS = 60.0
 LONGWAIT_SECONDS = 600.0
 STEP_SECONDS = 300.0
 GRACE_SECONDS = 3.0  # between SIGINT, SIGTERM and SIGKILL
-
-# tmux key names -> what the terminal sends
-_KEYS = {
-    "Enter": "\r", "Escape": "\x1b", "Space": " ", "Tab": "\t", "BTab": "\x1b[Z",
-    "BSpace": "\x7f", "Up": "\x1b[A", "Down": "\x1b[B", "Right": "\x1b[C", "Left": "\x1b[D",
-    "Home": "\x1b[H", "End": "\x1b[F", "PageUp": "\x1b[5~", "PgUp": "\x1b[5~", "PPage": "\x1b[5~",
-    "PageDown": "\x1b[6~", "PgDn": "\x1b[6~", "NPage": "\x1b[6~", "IC": "\x1b[2~",
-    "Insert": "\x1b[2~", "DC": "\x1b[3~", "Delete": "\x1b[3~",
-    "F1": "\x1bOP", "F2": "\x1bOQ", "F3": "\x1bOR", "F4": "\x1bOS", "F5": "\x1b[15~",
-    "F6": "\x1b[17~", "F7": "\x1b[18~", "F8": "\x1b[19~", "F9": "\x1b[20~", "F10": "\x1b[21~",
-    "F11": "\x1b[23~", "F12": "\x1b[24~",
-}
-
-
-def key_bytes(name: str) -> str:
-    """`^C`, `C-c`, `M-x`, `Enter`, `Escape`, ... as the characters a terminal would send."""
-    name = name.strip()
-    if name in _KEYS:
-        return _KEYS[name]
-    if len(name) == 2 and name[0] == "^":
-        return chr(ord(name[1].upper()) & 0x1F) if name[1] != "?" else "\x7f"
-    if len(name) == 3 and name[:2] == "C-":
-        return chr(ord(name[2].upper()) & 0x1F)
-    if len(name) >= 3 and name[:2] == "M-":
-        return "\x1b" + key_bytes(name[2:])
-    if len(name) == 1:
-        return name
-    raise ValueError(f"unknown key name {name!r}")
-
 
 @dataclass(slots=True)
 class StepResult:
@@ -131,7 +104,7 @@ class BashSession:
         begin = len(self.transcript)
         try:
             result = self._dispatch(step, next_step)
-        except pexpect.EOF:
+        except (pexpect.EOF, OSError):
             result = StepResult(step, "failed", message="the shell session ended unexpectedly")
         result.seconds = time.monotonic() - started
         result.output = re.sub(rf"\n?__CK_{self._token}:\d+\n", "\n",
@@ -139,44 +112,71 @@ class BashSession:
         return result
 
     def _dispatch(self, step: Step, next_step: Step | None) -> StepResult:
-        method = step.method
-        if method in ("bash", "hide"):
-            return self._command(step, keep_running=next_step is not None
-                                 and next_step.method in ("wait", "longwait"))
-        if method in ("wait", "longwait"):
-            limit = self.timeouts.wait if method == "wait" else self.timeouts.longwait
-            if self._read_until(lambda: step.data in self.transcript[self._since:], limit):
-                return StepResult(step, "passed")
-            return StepResult(step, "failed", message=f"{step.data!r} did not show within "
-                              f"{limit:g} s")
-        if method in ("key", "keys"):
-            text = key_bytes(step.data) if method == "key" else step.data
-            if not self._pending and text.endswith(("\r", "\n")):
-                # typed at the prompt and entered: a command now runs, its marker will follow
-                self._pending, self._since = True, len(self.transcript)
-            self._send(text)
-            self._read_until(lambda: False, 0.3)  # let the terminal answer
-            return StepResult(step, "passed")
-        if method == "copy":
-            return self._copy(step)
-        if method == "paste":
-            if self._clipboard is None:
-                return StepResult(step, "failed", message="paste with nothing copied")
-            self._send(self._clipboard)
-            return StepResult(step, "passed")
-        if method == "check":
-            status = self._finish(self.timeouts.step)
-            if status is None:
-                return StepResult(step, "failed", message="the last command is still running")
-            if status != 0:
-                return StepResult(step, "failed", exit_code=status,
-                                  message=f"the last command exited with status {status}")
-            return StepResult(step, "passed", exit_code=status)
-        if method == "open":
+        """Do what the directive table says the step's method does (FORMAT.md section 4)."""
+        found = directive(step.method)
+        replay = self._replays[found.replay] if found is not None else BashSession._shown
+        return replay(self, step, next_step)
+
+    def _shown(self, step: Step, _next: Step | None) -> StepResult:
+        what = f"{step.method} blocks are" if step.method else "a block with no info string is"
+        return StepResult(step, "skipped", message=f"{what} shown, not run")
+
+    def _skip(self, step: Step, _next: Step | None) -> StepResult:
+        if step.method == "open":
             return StepResult(step, "skipped", message=f"a trainee would open {step.data} in a browser")
-        if method == "tmux":
-            return StepResult(step, "skipped", message="terminal multiplexer actions are not replayed")
-        return StepResult(step, "skipped", message=f"{method} blocks are shown, not run")
+        return StepResult(step, "skipped", message=f"{step.method}: not replayed")
+
+    def _run_command(self, step: Step, next_step: Step | None) -> StepResult:
+        waits = next_step is not None and (found := directive(next_step.method)) is not None \
+            and found.replay == "wait"
+        return self._command(step, keep_running=waits)
+
+    def _wait(self, step: Step, _next: Step | None) -> StepResult:
+        limit = self.timeouts.wait if step.method == "wait" else self.timeouts.longwait
+        if self._read_until(lambda: step.data in self.transcript[self._since:], limit):
+            return StepResult(step, "passed")
+        return StepResult(step, "failed", message=f"{step.data!r} did not show within {limit:g} s")
+
+    def _key(self, step: Step, _next: Step | None) -> StepResult:
+        sent = key_bytes(step.data)
+        if sent is None:  # `labs check` reports it; the runner fails the step, never crashes
+            return StepResult(step, "failed", message=f"unknown key name {step.data.strip()!r}")
+        return self._type(step, sent)
+
+    def _keys(self, step: Step, _next: Step | None) -> StepResult:
+        return self._type(step, keys_bytes(step.data))
+
+    def _type(self, step: Step, text: str) -> StepResult:
+        if not self._pending and text.endswith(("\r", "\n")):
+            # typed at the prompt and entered: a command now runs, its marker will follow
+            self._pending, self._since = True, len(self.transcript)
+        self._send(text)
+        self._read_until(lambda: False, 0.3)  # let the terminal answer
+        return StepResult(step, "passed")
+
+    def _paste(self, step: Step, _next: Step | None) -> StepResult:
+        if self._clipboard is None:
+            return StepResult(step, "failed", message="paste with nothing copied")
+        self._send(self._clipboard)
+        return StepResult(step, "passed")
+
+    def _check(self, step: Step, _next: Step | None) -> StepResult:
+        status = self._finish(self.timeouts.step)
+        if status is None:
+            return StepResult(step, "failed", message="the last command is still running")
+        if status != 0:
+            return StepResult(step, "failed", exit_code=status,
+                              message=f"the last command exited with status {status}")
+        return StepResult(step, "passed", exit_code=status)
+
+    def _copy_step(self, step: Step, _next: Step | None) -> StepResult:
+        return self._copy(step)
+
+    # One behaviour per `replay` of the directive table; a test checks that none is missing.
+    _replays: ClassVar[dict[str, Callable[[BashSession, Step, Step | None], StepResult]]] = {
+        "command": _run_command, "wait": _wait, "key": _key, "keys": _keys, "copy": _copy_step,
+        "paste": _paste, "check": _check, "skip": _skip,
+    }
 
     def _command(self, step: Step, keep_running: bool) -> StepResult:
         previous = self._finish(self.timeouts.step)

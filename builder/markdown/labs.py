@@ -29,10 +29,13 @@ _ONE_LINE_FENCE_RE = re.compile(r"(`{3,}|~{3,})([^`\n]+?)\1(?![`~])")
 
 
 def method_and_data(info: str) -> tuple[str, str]:
-    """Split a fence's info string: `wait Synced node info` -> ("wait", "Synced node info")."""
+    """Split a fence's info string: `wait Synced node info` -> ("wait", "Synced node info").
+
+    No info string is no method: such a block holds output, a query or a transcript, and the
+    reference runner does not type it (FORMAT.md section 4)."""
     info = info.strip()
     if not info:
-        return "bash", ""
+        return "", ""
     method, _, rest = info.partition(" ")
     return method, rest.strip()
 
@@ -74,7 +77,9 @@ def _fence_step(tok: Token, where: Where) -> Step:
     method, _ = method_and_data(tok.info)
     first = tok.map[0] + 1 if tok.content.strip() else tok.map[0]  # type: ignore[index]
     path, line = where(first)
-    return Step(method=method, data=strip_highlights(tok.content.rstrip("\n")), hidden=False,
+    # indented like the slide shows it (`    EOF` under a list item): typed as the runner types it
+    data = textwrap.dedent(tok.content.rstrip("\n"))
+    return Step(method=method, data=strip_highlights(data), hidden=False,
                 path=path, line=line, info=tok.info.strip())
 
 

@@ -30,12 +30,17 @@ _BACKTICKS = re.compile(r"`+")
 
 
 def find_close(src: str, pos: int, end: int) -> int:
-    """Index of the `]` that closes a bracket opened just before `pos`, or -1. Brackets in a
-    fence count only when the fence is closed before `end` (an unclosed fence is no code to
-    remark, whose own bracket matching never skips code)."""
+    """Index of the `]` that closes a bracket opened just before `pos`, or -1.
+
+    Brackets in code do not count; a fence is code only when it closes before `end` (an
+    unclosed fence is no code to remark, whose own bracket matching never skips code). But
+    authors balance an unpaired `[` shown in code with a `]` after the code on the same line
+    (```` ```keys ^[``` ] ````, since remark counts every bracket): such a `]` pays for the
+    code's `[` and does not close the macro either."""
     depth = 1
     fence: tuple[str, int] | None = None
     at_line_start = False
+    owed = 0  # `[` left open inside code spans of the current line
     while pos < end:
         if at_line_start:
             eol = src.find("\n", pos, end)
@@ -59,6 +64,7 @@ def find_close(src: str, pos: int, end: int) -> int:
         c = src[pos]
         if c == "\n":
             at_line_start = True
+            owed = 0
             pos += 1
         elif c == "\\":
             pos += 2
@@ -67,9 +73,15 @@ def find_close(src: str, pos: int, end: int) -> int:
             eol = src.find("\n", pos, end)
             eol = end if eol < 0 else eol
             closing = _find_run(src, run, pos + len(run), eol)
+            if closing >= 0:
+                code = src[pos + len(run):closing]
+                owed += max(code.count("[") - code.count("]"), 0)
             pos = closing + len(run) if closing >= 0 else pos + len(run)
         elif c == "[":
             depth += 1
+            pos += 1
+        elif owed:
+            owed -= 1
             pos += 1
         else:
             depth -= 1

@@ -17,6 +17,7 @@ import jinja2
 
 from builder import templates
 from builder.model import Chapter, Deck, Slide, Title
+from builder.render import diagrams, keymap
 from builder.render.code import pygments_css
 from builder.render.html import RenderedChapter, inline_html
 from builder.render.ui import css_string, ui_strings
@@ -120,6 +121,7 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
     gen = _generated()
     toc_html = str(gen.toc(part_numbers, plan.headings, toc_ids, ui))
     shown: list[Shown] = []
+    has_diagrams = False
     index = {id(h): n for n, h in enumerate(plan.headings)}
     for item in plan.items:
         if item[0] == "toc":
@@ -135,6 +137,7 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
                                classes=("title",), generated="title", id=heading.anchor))
         else:
             _, slide, frag = item
+            has_diagrams = has_diagrams or bool(frag.diagrams)
             classes = slide.classes + (("untranslated",) if frag.untranslated else ())
             for k, (inc, html) in enumerate(zip(slide.increments, frag.increments, strict=True)):
                 shown.append(Shown(html=html, classes=classes,
@@ -156,10 +159,13 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
         lang=lang,
         ui=ui,
         ui_json=Markup(json.dumps(ui, ensure_ascii=False).replace("</", "<\\/")),
+        keys=keymap.for_template(ui),
+        keys_json=Markup(keymap.for_script()),
         css_vars={"--ck-lab": Markup(css_string(ui["lab"])),
                   "--ck-untranslated": Markup(css_string(ui["untranslated"])),
                   "--ck-extra-details": Markup(css_string(ui["extra_details"]))},
         edit_base=_edit_base(deck),
+        mermaid=diagrams.FILE_NAME if has_diagrams and diagrams.library() else "",
         languages=[{"code": code, "name": LANGUAGE_NAMES.get(code, code),
                     "href": f"../{code}/{deck.stem}.html"} for code in languages if code != lang],
         title=" ".join(deck.title.split()),

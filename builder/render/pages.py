@@ -13,6 +13,7 @@ from pathlib import Path
 from builder.course.translations import load_translations, title_in
 from builder.diagnostics import CourseError, Diagnostic
 from builder.model import Chapter, Deck
+from builder.render import diagrams
 from builder.render.deck import assemble, render_outline
 from builder.render.html import RenderedChapter, render_chapter
 from builder.render.outline import deck_outline, outline_markdown
@@ -23,7 +24,8 @@ Rendered = dict[str, RenderedChapter | Diagnostic]  # per language: the HTML, or
 
 def render_languages(repo: Path, chapter: Chapter, langs: tuple[str, ...]) -> Rendered:
     """English as written and every other language through the chapter's catalog; a broken
-    translation fails that language only."""
+    translation fails that language only. Diagrams that will show as their source (mermaid
+    not cached) are added to the chapter's findings."""
     out: Rendered = {}
     for lang in langs:
         try:
@@ -31,7 +33,14 @@ def render_languages(repo: Path, chapter: Chapter, langs: tuple[str, ...]) -> Re
                 chapter, translations=load_translations(repo, lang, chapter.path))
         except CourseError as exc:
             out[lang] = exc.diagnostic
+    drawn = next((r for r in out.values() if isinstance(r, RenderedChapter)), None)
+    if drawn is not None and has_diagrams(drawn):
+        chapter.diagnostics.extend(diagrams.warnings(d for s in drawn.slides for d in s.diagrams))
     return out
+
+
+def has_diagrams(rendered: RenderedChapter) -> bool:
+    return any(s.diagrams for s in rendered.slides)
 
 
 def deck_title(repo: Path, deck: Deck, lang: str) -> str:

@@ -70,6 +70,7 @@ def _print(context, html: Path, notes: bool) -> bytes:
     try:
         page.goto(html.as_uri() + ("?print-notes" if notes else "?print"), wait_until="load")
         page.evaluate("() => document.fonts.ready.then(() => true)")
+        page.evaluate("() => window.coursekit ? window.coursekit.ready() : true")  # diagrams drawn
         if errors:
             raise CourseError(str(html), None, f"the deck's script failed: {errors[0]}")
         return page.pdf(width=f"{PAGE['width']}px", height=f"{PAGE['height']}px",

@@ -33,8 +33,9 @@ from builder.files import write_atomic
 from builder.manifest import read_manifest, relpath
 from builder.model import Chapter, Deck
 from builder.render import deck as deck_render
+from builder.render import diagrams
 from builder.render.html import RenderedChapter
-from builder.render.pages import deck_files, render_languages
+from builder.render.pages import deck_files, has_diagrams, render_languages
 
 PACKAGE = Path(__file__).resolve().parent.parent
 TEMPLATE_DIRS = (PACKAGE / "render" / "templates", PACKAGE / "render" / "static")
@@ -293,4 +294,8 @@ class Workspace:
             else:
                 copy_pictures(self.repo, self.out, [c for c in used if c.path in files], self.langs)
                 copy_pictures(self.repo, self.out, used, self.langs, only=changed)
+        if any(has_diagrams(r) for by_lang in self.rendered.values() for r in by_lang.values()
+               if isinstance(r, RenderedChapter)):
+            for lang in self.langs:  # mermaid's browser build, beside decks that draw diagrams
+                diagrams.install(self.out / lang)
 

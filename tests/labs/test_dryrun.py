@@ -13,7 +13,14 @@ import sys
 from pathlib import Path
 
 from builder.labs import dryrun
-from builder.labs.schemas import load_yaml_documents
+from builder.yamltext import load_documents
+
+
+def load_yaml_documents(text: str) -> list[tuple[int, object]]:
+    """(first line, data) of each document, through the one YAML loader."""
+    documents, error = load_documents(text)
+    assert error is None, error
+    return [(d.line, d.data) for d in documents]
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -41,7 +41,8 @@ def test_brackets_in_code_spans_do_not_close():
 
 def test_links_and_images_inside_macros():
     out = html(".center[![logo](images/logo.png)]")
-    assert '<span class="center"><img src="images/logo.png" alt="logo" /></span>' in out
+    assert ('<span class="center"><img src="images/logo.png" alt="logo" loading="lazy" '
+            'decoding="async" /></span>') in out
 
 
 def test_block_macro_closing_after_text():
