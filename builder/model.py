@@ -98,6 +98,8 @@ class Slide:
     outline: list[OutlineTag] = field(default_factory=list)
     images: list[tuple[str, str, int]] = field(default_factory=list)  # (src, path, line)
     code: list[CodeBlock] = field(default_factory=list)
+    property_lines: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (path, line)
+    blank_tags: list[OutlineTag] = field(default_factory=list)  # `:EN:` lines with nothing after
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -123,7 +125,7 @@ class Chapter:
     line: int
     slides: list[Slide]
     includes: list[str] = field(default_factory=list)  # files pulled in by @@INCLUDE
-    warnings: list[Diagnostic] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # what remark tolerates, and lints
 
     @property
     def key(self) -> tuple[str, int]:

@@ -248,12 +248,9 @@ def junit_cases(report: RunReport):
 
 def write_html(path: Path, report: RunReport, deck_links: dict[str, str]) -> None:
     """A static page with every step's output, each lab linked to its slide in the built deck."""
-    import jinja2
-
     from builder.files import write_atomic
+    from builder.templates import environment
 
-    env = jinja2.Environment(loader=jinja2.PackageLoader("builder.render", "templates"),
-                             autoescape=True)
-    html = env.get_template("labs-report.html.j2").render(
+    html = environment("builder.render").get_template("labs-report.html.j2").render(
         report=report, links=deck_links, failure_text=failure_text)
     write_atomic(path, html)

@@ -16,9 +16,8 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
-from builder.chapter import plain_text
-from builder.i18n.catalog import Translations, normalise, translatable
-from builder.markdown.inline import children, parse_inline
+from builder.course.translations import Translations, normalise, translatable
+from builder.markdown.inline import children, parse_inline, plain_text
 from builder.markdown.parser import markdown
 from builder.model import Chapter, Title
 from builder.render import diagrams

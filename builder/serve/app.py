@@ -60,10 +60,15 @@ class Serve:
     def report(self, outcome: Outcome, first: bool) -> None:
         stamp = time.strftime("%H:%M:%S")
         ms = f"{outcome.seconds * 1000:.0f} ms"
+        if first:
+            for warning in outcome.warnings:
+                self.log(f"[{stamp}] {warning}")
         if outcome.errors:
             for error in outcome.errors:
                 self.log(f"[{stamp}] error: {error}")
-            self.log(f"[{stamp}] build failed in {ms}; serving the last good decks")
+            rebuilt = f"rebuilt {', '.join(outcome.decks)}; " if outcome.decks else ""
+            self.log(f"[{stamp}] build failed in {ms}; {rebuilt}serving the last good output "
+                     "of the decks with errors")
         elif first:
             self.log(f"[{stamp}] built {len(outcome.decks)} deck(s) in {ms}")
         else:

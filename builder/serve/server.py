@@ -31,7 +31,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from builder.diagnostics import CourseError
+from builder.diagnostics import Diagnostic
 from builder.serve.state import Outcome, Workspace
 
 KEEPALIVE_SECONDS = 15.0
@@ -128,9 +128,13 @@ def live_script() -> str:
     return resources.files("builder.render").joinpath("static", "live.js").read_text("utf-8")
 
 
-def error_payload(errors: list[CourseError]) -> dict:
-    return {"errors": [{"where": f"{e.path}:{e.line}" if e.line else e.path, "path": e.path,
-                        "line": e.line, "message": e.message} for e in errors]}
+def error_payload(found: list[Diagnostic]) -> dict:
+    """Errors (shown over the page) and warnings (shown discreetly), as pages receive them."""
+    def row(d: Diagnostic) -> dict:
+        return {"where": f"{d.path}:{d.line}" if d.line else d.path, "path": d.path,
+                "line": d.line, "message": d.message, "severity": d.severity}
+    return {"errors": [row(d) for d in found if d.is_error],
+            "warnings": [row(d) for d in found if d.severity == "warning"]}
 
 
 class Hub:
@@ -191,13 +195,17 @@ class DevServer(ThreadingHTTPServer):
               file=sys.stderr, flush=True)
 
     def announce(self, outcome: Outcome) -> None:
-        """Tell pages what a rebuild did: reload these decks, or show these errors."""
+        """Tell pages what a rebuild did: show these errors, reload these decks (a deck without
+        errors is rebuilt even while another one is broken), and the warnings that remain."""
+        payload = error_payload(outcome.diagnostics)
+        warnings = {"warnings": payload["warnings"]} if payload["warnings"] else {}
         if outcome.errors:
-            self.hub.publish("builderror", error_payload(outcome.errors))
-        elif outcome.decks:
-            self.hub.publish("reload", {"decks": outcome.decks})
-        else:
-            self.hub.publish("fixed", {})
+            self.hub.publish("builderror", payload)
+        if outcome.decks:  # `broken`: other decks still have errors, keep their overlay
+            broken = {"broken": True} if outcome.errors else {}
+            self.hub.publish("reload", {"decks": outcome.decks, **warnings, **broken})
+        elif not outcome.errors:
+            self.hub.publish("fixed", warnings)
 
     def resolve(self, url_path: str) -> Path | None:
         """The file a URL names inside the build folder, or None: nothing outside is served."""
@@ -311,8 +319,11 @@ class _Handler(BaseHTTPRequestHandler):
         q = self.server.hub.subscribe()
         try:
             self.wfile.write(b"retry: 500\n\n")
-            if self.server.workspace.errors:  # a page opened while the course is broken
-                q.put(("builderror", json.dumps(error_payload(self.server.workspace.errors))))
+            found = self.server.workspace.diagnostics
+            if any(d.is_error for d in found):  # a page opened while the course is broken
+                q.put(("builderror", json.dumps(error_payload(found))))
+            elif any(d.severity == "warning" for d in found):
+                q.put(("warnings", json.dumps(error_payload(found))))
             self.wfile.flush()
             last = time.monotonic()
             while not self.server.closing.is_set():

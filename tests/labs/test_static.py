@@ -217,9 +217,10 @@ def test_here_document_manifest_is_validated(course, cache_home):
             in result.stdout)
 
 
-def test_unclosed_fence_fails_the_check(course, cache_home):
+def test_unclosed_fence_is_a_warning_of_the_check(course, cache_home):
+    """remark shows it (the fence runs to the end of its lab): a warning, not a failure."""
     course.write("slides/deck.yml", "content:\n- ch.md\n")
     course.write("slides/ch.md", ".lab[\n```bash\nls\n]\n---\nnext\n")
     result = labs("check", repo=course.root, cache=cache_home)
-    assert result.returncode == 1
-    assert result.stderr.startswith("slides/ch.md:2: code fence is never closed")
+    assert result.returncode == 0
+    assert "slides/ch.md:2: warning: code fence is never closed" in result.stdout
