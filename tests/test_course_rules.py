@@ -149,6 +149,7 @@ def test_errors_are_annotations_under_github_actions(two_decks):
     assert "::error file=slides/bad.yml,line=4::chapter file not found: renamed.md" in result.stderr
 
 
+@pytest.mark.kubectl
 def test_labs_check_reports_an_unreadable_chapter_and_checks_the_others(course, tmp_path_factory):
     course.write("slides/good.md", ".lab[\n```bash\nkubeclt get pods\n```\n]\n")
     (course.root / "slides/latin1.md").write_bytes(b"# Caf\xe9\n")

@@ -396,7 +396,7 @@ def translate(repo: Path, share: float) -> None:
 
     from builder.i18n.workflow import update
 
-    for po, _, _ in update(repo, "fr"):
+    for po, _, _ in update(repo, "fr")[0]:
         with po.open("rb") as stream:
             catalog = read_po(stream, locale="fr")
         catalog.creation_date = catalog.revision_date = _EPOCH  # same bytes on every run
