@@ -1,16 +1,19 @@
 """Remark's slide structure: `---` slides, `--` increments, `???` notes, properties on top.
 
 Remark splits slides before any Markdown is parsed, so a `---` line is always a separator
-(never a setext underline or a rule) unless it sits inside a fenced code block. This module does
-the same on source lines, fence-aware; markdown-it then parses each increment's text.
+(never a setext underline or a rule) unless its lexer reads it inside a piece of code or a
+macro (builder/markdown/lexer.py). This module splits source lines where remark does;
+markdown-it then parses each increment's text.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from builder.diagnostics import Diagnostic, warning
+from builder.markdown.lexer import lex
 from builder.markdown.source import SourceLines
 
 FENCE_RE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
@@ -50,35 +53,6 @@ def closes_fence(line: str, fence: tuple[str, int]) -> bool:
     return len(stripped) >= length and stripped == char * len(stripped)
 
 
-def fence_spans(lines: list[str]) -> tuple[dict[int, int], set[int]]:
-    """Each fence opener's line -> its closing line, for the fences that close at all, and the
-    lines of the openers that nothing closes.
-
-    A fence spans slide separators only when a matching fence closes it further on (YAML
-    `---` inside a ```yaml block is content). One that nothing closes is not a fence for
-    splitting, as in remark: its slide still ends at the next separator.
-    """
-    closers: dict[int, int] = {}
-    unclosed: set[int] = set()
-    # Only lines holding ``` or ~~~ can open or close a fence: pair those up.
-    marks = [i for i, line in enumerate(lines) if "```" in line or "~~~" in line]
-    k = 0
-    while k < len(marks):
-        i = marks[k]
-        opener = fence_opener(lines[i])
-        k += 1
-        if opener is None:
-            continue
-        for m in range(k, len(marks)):
-            if closes_fence(lines[marks[m]], opener):
-                closers[i] = marks[m]
-                k = m + 1
-                break
-        else:
-            unclosed.add(i)  # the lines after it are read as if it were text
-    return closers, unclosed
-
-
 def unclosed_fence(line: str, path: str, lineno: int) -> Diagnostic:
     char, length = fence_opener(line) or ("`", 3)
     marker = char * length
@@ -88,42 +62,49 @@ def unclosed_fence(line: str, path: str, lineno: int) -> Diagnostic:
 
 
 def split_slides(src: SourceLines, diagnostics: list[Diagnostic] | None = None) -> list[RawSlide]:
-    """Slides, increments and notes on source lines. A fence that nothing closes is reported
-    in `diagnostics` (a warning: remark shows the slide, the fence running to its end)."""
+    """Slides, increments and notes on source lines, split where remark's lexer splits them
+    (builder/markdown/lexer.py). A fence that its slide does not close is reported in
+    `diagnostics` (a warning: remark shows the slide, the fence running to its end)."""
     slides = [RawSlide(start=0, increments=[RawIncrement(start=0)])]
-    closers, openers_unclosed = fence_spans(src.lines)
-    fences = closers.keys() | openers_unclosed
-    fence_end = -1  # inside a closed fence up to this line
-    unclosed = False  # an unclosed fence runs until the next separator: report it once
+    separators = lex("\n".join(src.lines)).separators
     in_notes = False
-    for i, line in enumerate(src.lines):
+    for i in range(len(src.lines)):
         inc = slides[-1].increments[-1]
-        if i <= fence_end:
-            pass
-        elif line == "---":
+        kind = separators.get(i)
+        if kind == "---":
             slides.append(RawSlide(start=i + 1, increments=[RawIncrement(start=i + 1)]))
-            in_notes = unclosed = False
-            continue
-        elif line == "--":
+            in_notes = False
+        elif kind == "--":
             slides[-1].increments.append(RawIncrement(start=i + 1))
-            in_notes = unclosed = False
-            continue
-        elif line == "???" and not in_notes:
+            in_notes = False
+        elif kind == "???":
             in_notes = True
-            unclosed = False
             inc.notes_start = i + 1
-            continue
-        elif i in fences:
-            if i in closers:
-                fence_end = closers[i]
-            elif not unclosed:
-                unclosed = True
-                if diagnostics is not None:
-                    diagnostics.append(unclosed_fence(line, *src.where(i)))
-        (inc.notes if in_notes else inc.visible).append(i)
+            inc.notes.clear()  # a second `???` starts the notes afresh, as in remark
+        else:
+            (inc.notes if in_notes else inc.visible).append(i)
     for slide in slides:
         _take_properties(slide, src)
+        if diagnostics is not None:
+            diagnostics.extend(_unclosed_fences(slide, src))
     return slides
+
+
+def _unclosed_fences(slide: RawSlide, src: SourceLines) -> Iterator[Diagnostic]:
+    """The fences that Markdown will see running to the end of the slide's text."""
+    fence: tuple[str, int] | None = None
+    opened = -1
+    for inc in slide.increments:
+        for i in inc.visible:
+            line = src.lines[i]
+            if fence is not None:
+                if closes_fence(line, fence):
+                    fence = None
+            else:
+                fence = fence_opener(line)
+                opened = i
+    if fence is not None:
+        yield unclosed_fence(src.lines[opened], *src.where(opened))
 
 
 def _take_properties(slide: RawSlide, src: SourceLines) -> None:

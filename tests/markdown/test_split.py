@@ -65,3 +65,41 @@ def test_unclosed_fence_runs_to_the_end_of_its_slide_with_a_warning():
     assert len(slides) == 4  # remark splits slides first: the fence ends with its slide
     assert [(d.path, d.line, d.severity) for d in found] == [("c.md", 3, "warning")]
     assert "never closed" in found[0].message and "````" in found[0].message
+
+
+def test_separators_inside_a_closed_macro_are_content_as_in_remark():
+    slides, lines = _split(".lab[\n- a\n--\n- b\n---\n- c\n]\n---\nnext")
+    assert len(slides) == 2 and len(slides[0].increments) == 1
+    assert _visible(slides[0], lines)[2:5] == ["--", "- b", "---"]
+
+
+def test_a_macro_that_nothing_balances_does_not_hide_separators():
+    slides, _ = _split(".lab[\n- a\n---\n- b")
+    assert len(slides) == 2
+
+
+def test_remark_counts_every_bracket_of_a_macro_even_in_code():
+    # `]` in a fence closes the macro for remark: the `---` after it separates again
+    slides, _ = _split(".lab[\n```\nx ] y\n```\n---\nz\n]")
+    assert len(slides) == 2
+    # an escaped macro is no macro, but its balanced text is still one piece
+    slides, _ = _split("\\.lab[ a\n---\nb ]")
+    assert len(slides) == 1
+
+
+def test_a_code_span_hides_separators_up_to_the_next_backtick():
+    slides, _ = _split("a ` b\n---\nc ` d\n---\ne")
+    assert len(slides) == 2
+
+
+def test_a_fence_whose_opener_has_several_words_is_no_fence_to_remark():
+    # not a fence: its third backtick opens a code span that the next backtick closes
+    slides, lines = _split("```wait Synced node info\n---\n```\n---\nthree")
+    assert len(slides) == 2 and _visible(slides[1], lines) == ["three"]
+    slides, _ = _split("```wait Synced node info\n---\nno backtick\n---\nthree")
+    assert len(slides) == 3
+
+
+def test_macros_on_lines_indented_as_code_are_not_macros():
+    slides, _ = _split("- a\n    - b .red[x\n---\n]")
+    assert len(slides) == 2
