@@ -23,7 +23,7 @@ from builder.markdown.labs import extract_code, extract_labs
 from builder.markdown.parser import markdown
 from builder.markdown.source import SourceLines, load_source
 from builder.markdown.split import RawSlide, split_slides
-from builder.model import Chapter, Increment, OutlineTag, Slide, Title
+from builder.model import Chapter, Increment, OutlineTag, Slide, Title, shown_classes
 
 TAG_RE = re.compile(r"^:([A-Z]{2}):(.*)$")
 _URL_RE = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
@@ -36,14 +36,16 @@ def parse_chapter(text: str, path: str, repo: Path, first_line: int = 1,
     `lab_macros` are the macro names whose fences are lab steps (a course setting)."""
     md = md or markdown()
     src = load_source(text, path, first_line, repo)
-    chapter = Chapter(path=path, line=first_line, slides=[], includes=list(src.includes))
+    chapter = Chapter(path=path, line=first_line, slides=[], includes=list(src.includes),
+                      lab_macros=tuple(lab_macros))
     found: list[Diagnostic] = []
     layout: RawSlide | None = None
     for raw in split_slides(src, found):
         slide = _slide(raw, src, md, layout, len(chapter.slides), found, frozenset(lab_macros))
-        if slide.properties.get("layout", "").lower() == "true":
-            layout = raw
-        elif slide.properties.get("layout", "").lower() == "false":
+        kind = slide.properties.get("layout", "")
+        if kind == "true" and raw.properties.get("exclude", "").lower() != "true":
+            layout = raw  # remark drops an `exclude: true` slide before it can be a layout
+        elif kind == "false":
             layout = None
         chapter.slides.append(slide)
     chapter.diagnostics = unique(found)
@@ -56,9 +58,14 @@ def _slide(raw: RawSlide, src: SourceLines, md: MarkdownIt, layout: RawSlide | N
     properties = dict(raw.properties)
     prefix: list[int] = []
     if layout is not None and "layout" not in properties:
-        # Remark applies the last `layout: true` slide to the slides that follow it.
+        # remark applies the last `layout: true` slide to the slides that follow it: its text
+        # first, its properties but `name`, `layout` and `count`, its classes before theirs.
         for key, value in layout.properties.items():
-            if key not in ("layout", "name"):
+            if key in ("layout", "name", "count"):
+                continue
+            if key == "class" and properties.get("class"):
+                properties["class"] = f"{value}, {properties['class']}"
+            else:
                 properties.setdefault(key, value)
         prefix = [i for inc in layout.increments for i in inc.visible]
     slide = Slide(path=path, line=line, properties=properties, increments=[],
@@ -90,6 +97,15 @@ def _slide(raw: RawSlide, src: SourceLines, md: MarkdownIt, layout: RawSlide | N
                                           shared=shared))
     slide.increments.append(Increment(line=steps[-1][0], source=final_text, lines=origins,
                                       tokens=final_tokens))
+    classes = slide.classes
+    own = len(prefix)
+    for inc, raw_inc in zip(slide.increments, raw.increments, strict=True):
+        if inc is not slide.increments[0]:
+            inc.properties = dict(raw_inc.properties)
+            inc.property_lines = {k: src.where(i) for k, i in raw_inc.property_lines.items()}
+            classes = classes + shown_classes(inc.properties.get("class", ""))
+        inc.classes, inc.own = classes, own
+        own = len(inc.lines)
 
     final = slide.increments[-1]
     where = _where(final.lines)

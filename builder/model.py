@@ -13,6 +13,11 @@ from typing import Any, Literal
 from builder.diagnostics import Diagnostic
 
 
+def shown_classes(value: str) -> tuple[str, ...]:
+    """The classes a `class:` value gives a slide's element (commas or spaces between)."""
+    return tuple(value.replace(",", " ").split())
+
+
 @dataclass(slots=True)
 class Step:
     """One fenced block of a lab: what a runner types, waits for, or skips."""
@@ -74,13 +79,21 @@ class OutlineTag:
 
 @dataclass(slots=True)
 class Increment:
-    """One `--` step of a slide: shown as its own slide, repeating everything before it."""
+    """One `--` step of a slide: shown as its own slide, repeating everything before it.
+
+    remark reads each step as a slide of its own that continues the one before: it may have its
+    own `key: value` lines on top, its classes add to the earlier steps', and a deck's `exclude`
+    drops it alone (the steps after it then continue without it)."""
 
     line: int  # where this increment's own text starts
     source: str  # cumulative Markdown shown by this increment
     lines: list[tuple[str, int]]  # (path, line) of each line of `source`
     tokens: Any = None  # markdown-it tokens; dropped before crossing process boundaries
     shared: int = 0  # leading tokens that are the final increment's own (render them once)
+    properties: dict[str, str] = field(default_factory=dict)  # its own `key: value` lines
+    property_lines: dict[str, tuple[str, int]] = field(default_factory=dict)
+    own: int = 0  # index in `lines` of its own first line (what comes before is repeated)
+    classes: tuple[str, ...] = ()  # shown classes: the slide's, then each step's own, in order
 
 
 @dataclass(slots=True)
@@ -103,18 +116,39 @@ class Slide:
 
     @property
     def classes(self) -> tuple[str, ...]:
-        raw = self.properties.get("class", "")
-        return tuple(c.strip() for c in raw.split(",") if c.strip())
+        return shown_classes(self.properties.get("class", ""))
 
     @property
     def name(self) -> str | None:
         return self.properties.get("name") or None
 
+    def every_property_line(self) -> list[tuple[str, tuple[str, int]]]:
+        """(key, (path, line)) of the `key: value` lines on top of the slide and of its steps."""
+        found = list(self.property_lines.items())
+        for inc in self.increments[1:]:
+            found.extend(inc.property_lines.items())
+        return found
+
     @property
     def hidden(self) -> bool:
         """`exclude: true` slides and `layout: true` templates are never shown."""
         return (self.properties.get("exclude", "").lower() == "true"
-                or self.properties.get("layout", "").lower() == "true")
+                or self.properties.get("layout", "") == "true")
+
+    def kept(self, exclude: frozenset[str] | set[str]) -> list[bool]:
+        """Which steps a deck that excludes these classes shows. As in remark, a step is
+        dropped for its own `exclude: true`, or when one of its classes is excluded: its own,
+        and for the first step the layout's. remark splits a `class` value at `, ` (comma and
+        one space) to compare it with a deck's `exclude`, so `class: a,b` is the one class
+        `a,b` there (though it shows classes a and b)."""
+        if self.properties.get("layout", "") == "true":
+            return [False] * len(self.increments)
+        flags = []
+        for k, inc in enumerate(self.increments):
+            props = self.properties if k == 0 else inc.properties
+            flags.append(props.get("exclude", "").lower() != "true"
+                         and not exclude.intersection(props.get("class", "").split(", ")))
+        return flags
 
 
 @dataclass(slots=True)
@@ -126,6 +160,7 @@ class Chapter:
     slides: list[Slide]
     includes: list[str] = field(default_factory=list)  # files pulled in by @@INCLUDE
     diagnostics: list[Diagnostic] = field(default_factory=list)  # what remark tolerates, and lints
+    lab_macros: tuple[str, ...] = ()  # the macro names it was read with (styled as labs)
 
     @property
     def key(self) -> tuple[str, int]:

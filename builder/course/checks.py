@@ -38,7 +38,7 @@ class SlideContext:
 @check("slide", name="unknown-property")
 def unknown_property(slide: Slide, ctx: SlideContext) -> Iterator[Diagnostic]:
     """A `key: value` line on top of a slide that remark takes as a property it does not know."""
-    for key, (path, line) in slide.property_lines.items():
+    for key, (path, line) in slide.every_property_line():
         if key not in KNOWN_PROPERTIES and not key[:1].isupper():
             yield warning(path, line, f"unknown slide property {key!r} (remark takes `key: value` "
                                       "lines on top of a slide as properties and hides them)")
@@ -47,7 +47,7 @@ def unknown_property(slide: Slide, ctx: SlideContext) -> Iterator[Diagnostic]:
 @check("slide", name="word-colon")
 def word_colon(slide: Slide, ctx: SlideContext) -> Iterator[Diagnostic]:
     """A slide starting with prose such as `Note: ...`: remark reads it as a property and hides it."""
-    for key, (path, line) in slide.property_lines.items():
+    for key, (path, line) in slide.every_property_line():
         if key[:1].isupper():
             yield warning(path, line, f"the slide starts with `{key}:`, which remark reads as a "
                                       "property and hides (move it below the first line, or write "

@@ -17,7 +17,7 @@ from builder.markdown.lexer import lex
 from builder.markdown.source import SourceLines
 
 FENCE_RE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
-PROPERTY_RE = re.compile(r"^([-\w]+):(.*)$")
+PROPERTY_RE = re.compile(r"^([-A-Za-z0-9_]+):(.*)$")  # ASCII words, as in remark
 
 
 @dataclass(slots=True)
@@ -26,12 +26,14 @@ class RawIncrement:
     visible: list[int] = field(default_factory=list)
     notes: list[int] = field(default_factory=list)
     notes_start: int = -1
+    properties: dict[str, str] = field(default_factory=dict)  # its own `key: value` lines
+    property_lines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
 class RawSlide:
     start: int
-    properties: dict[str, str] = field(default_factory=dict)
+    properties: dict[str, str] = field(default_factory=dict)  # its first step's
     property_lines: dict[str, int] = field(default_factory=dict)
     increments: list[RawIncrement] = field(default_factory=list)
 
@@ -108,20 +110,23 @@ def _unclosed_fences(slide: RawSlide, src: SourceLines) -> Iterator[Diagnostic]:
 
 
 def _take_properties(slide: RawSlide, src: SourceLines) -> None:
-    """Remark reads `key: value` lines at the very top of a slide (blank lines allowed between)."""
-    first = slide.increments[0]
-    taken = 0
-    for idx in first.visible:
-        line = src.lines[idx]
-        if not line.strip():
+    """Remark reads `key: value` lines at the very top of a slide, and of each `--` step, which
+    it reads as a slide of its own (empty lines allowed between them); they are not shown."""
+    for inc in slide.increments:
+        taken = 0
+        for idx in inc.visible:
+            line = src.lines[idx]
+            if not line:
+                taken += 1
+                continue
+            m = PROPERTY_RE.match(line)
+            if not m:
+                break
+            key = m.group(1)
+            inc.properties[key] = m.group(2).strip()
+            inc.property_lines[key] = idx
             taken += 1
-            continue
-        m = PROPERTY_RE.match(line)
-        if not m:
-            break
-        key = m.group(1)
-        slide.properties[key] = m.group(2).strip()
-        slide.property_lines[key] = idx
-        taken += 1
-    if slide.properties:
-        del first.visible[:taken]
+        if inc.properties:
+            del inc.visible[:taken]
+    slide.properties = slide.increments[0].properties
+    slide.property_lines = slide.increments[0].property_lines

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from html import escape
@@ -16,7 +17,7 @@ from importlib import resources
 import jinja2
 
 from builder import templates
-from builder.model import Chapter, Deck, Slide, Title
+from builder.model import Chapter, Deck, Slide, Title, shown_classes
 from builder.render import diagrams, keymap
 from builder.render.code import pygments_css
 from builder.render.html import RenderedChapter, inline_html
@@ -73,8 +74,22 @@ class _Ids:
         return candidate
 
 
-def _shown(slide: Slide, exclude: set[str]) -> bool:
-    return not slide.hidden and not (exclude & set(slide.classes))
+def _kept(slide: Slide, exclude: set[str]) -> list[bool]:
+    return [False] * len(slide.increments) if slide.hidden else slide.kept(exclude)
+
+
+# Renders a step's Markdown (text, (path, line) of each line) as the chapter's HTML, in the
+# deck's language: for the steps that a deck's `exclude` leaves without the ones before them.
+Rerender = Callable[[Chapter, str, list[tuple[str, int]]], str]
+
+
+@dataclass(slots=True)
+class _Last:
+    """The last authored step shown: what a step whose own slide is excluded continues."""
+
+    text: list[str] = field(default_factory=list)
+    lines: list[tuple[str, int]] = field(default_factory=list)
+    classes: tuple[str, ...] = ()
 
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each in its own language
@@ -82,9 +97,11 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each in its own languag
 
 def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
              rendered: dict[tuple[str, int], RenderedChapter], lang: str = "en",
-             title: str | None = None, languages: tuple[str, ...] = ()) -> str:
+             title: str | None = None, languages: tuple[str, ...] = (),
+             rerender: Rerender | None = None) -> str:
     """One deck in one language; `title` is the manifest's title in that language, and
-    `languages` those it is built in (the page links to the same slide in the others)."""
+    `languages` those it is built in (the page links to the same slide in the others).
+    `rerender` renders the rare steps that the deck's `exclude` leaves without an earlier one."""
     if title is not None and title != deck.title:
         deck = replace(deck, title=title)
     exclude = set(deck.exclude)
@@ -96,7 +113,8 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
         for entry in part.entries:
             chapter, frags = chapters[entry.key], rendered[entry.key]
             for slide, frag in zip(chapter.slides, frags.slides, strict=True):
-                if not _shown(slide, exclude):
+                kept = _kept(slide, exclude)
+                if not any(kept):
                     continue
                 if part.number is not None:
                     for title, text in zip(slide.titles, frag.titles or [t.text for t in slide.titles],
@@ -104,7 +122,7 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
                         heading = _Heading(title, part.number, text)
                         plan.headings.append(heading)
                         plan.items.append(("title", heading))
-                plan.items.append(("slide", slide, frag))
+                plan.items.append(("slide", slide, frag, chapter, kept))
 
     # Authored names first (the first slide using a name keeps it), then generated anchors.
     named: set[int] = set()
@@ -121,6 +139,7 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
     gen = _generated()
     toc_html = str(gen.toc(part_numbers, plan.headings, toc_ids, ui))
     shown: list[Shown] = []
+    last = _Last()
     has_diagrams = False
     index = {id(h): n for n, h in enumerate(plan.headings)}
     for item in plan.items:
@@ -136,15 +155,17 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
             shown.append(Shown(html=str(gen.title_slide(heading, prev, toc_ids[heading.part], nxt, ui)),
                                classes=("title",), generated="title", id=heading.anchor))
         else:
-            _, slide, frag = item
+            _, slide, frag, chapter, kept = item
             has_diagrams = has_diagrams or bool(frag.diagrams)
-            classes = slide.classes + (("untranslated",) if frag.untranslated else ())
-            for k, (inc, html) in enumerate(zip(slide.increments, frag.increments, strict=True)):
-                shown.append(Shown(html=html, classes=classes,
+            extra = ("untranslated",) if frag.untranslated else ()
+            for k, inc, html in _steps(slide, frag, chapter, kept, last, rerender):
+                shown.append(Shown(html=html, classes=last.classes + extra,
                                    source=f"{slide.path}:{inc.line}",
                                    id=slide.name if k == 0 and id(item) in named else "",
                                    notes=frag.notes,
-                                   count=slide.properties.get("count", "").lower() != "false",
+                                   # remark's `count: false` is the step's own: not inherited
+                                   count=(slide.properties if k == 0 else inc.properties)
+                                   .get("count", "").lower() != "false",
                                    step=f"{k + 1}/{len(slide.increments)}"
                                    if len(slide.increments) > 1 else ""))
 
@@ -175,6 +196,36 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
         js=Markup(_static("deck.js")),
         source=deck.path,
     )
+
+
+def _steps(slide: Slide, frag, chapter: Chapter, kept: list[bool], last: _Last,
+           rerender: Rerender | None):
+    """(index, increment, html) of each step the deck shows, as remark shows them: every step
+    repeats the shown steps before it. When the deck drops a step, the later ones go on without
+    it; when it drops the first, the next continues the last step shown before (remark's
+    continuation of the previous slide it kept). Updates `last`."""
+    if all(kept) or rerender is None:
+        for k, (inc, html) in enumerate(zip(slide.increments, frag.increments, strict=True)):
+            if kept[k]:
+                last.text, last.lines, last.classes = inc.source.split("\n"), inc.lines, inc.classes
+                yield k, inc, html
+        return
+    text, lines, classes = [], [], ()
+    if not kept[0]:
+        text, lines, classes = list(last.text), list(last.lines), last.classes
+    for k, inc in enumerate(slide.increments):
+        if not kept[k]:
+            continue
+        start = 0 if k == 0 else inc.own
+        text += inc.source.split("\n")[start:]
+        lines += inc.lines[start:]
+        classes = inc.classes if k == 0 else classes + _own_classes(inc)
+        last.text, last.lines, last.classes = list(text), list(lines), classes
+        yield k, inc, rerender(chapter, "\n".join(text), list(lines))
+
+
+def _own_classes(inc) -> tuple[str, ...]:
+    return shown_classes(inc.properties.get("class", ""))
 
 
 def _substitute(html: str, deck: Deck, toc_html: str) -> str:

@@ -161,6 +161,17 @@ def render_markdown(text: str, env: dict | None = None) -> str:
     return _RENDERER.render(md.parse(text, env or {}), md.options, {})
 
 
+def render_step(chapter: Chapter, text: str, lines: list[tuple[str, int]],
+                translations: Translations | None = None) -> str:
+    """One step's Markdown as HTML, read as the chapter's own steps are (its lab macros, its
+    language): for a step that a deck's `exclude` leaves without the steps before it."""
+    md = markdown()
+    env = {"where": lambda i: lines[min(i, len(lines) - 1)] if lines else (chapter.path, 1),
+           "labs": frozenset(chapter.lab_macros), "autoclose": True}
+    translator = _Translator(md, translations) if translations is not None else None
+    return _RENDERER.render(md.parse(text, env), md.options, {"inline": translator} if translator else {})
+
+
 def render_chapter(chapter: Chapter, md: MarkdownIt | None = None,
                    translations: Translations | None = None) -> RenderedChapter:
     """English as written, or another language through its catalog (English where missing)."""

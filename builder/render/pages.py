@@ -15,7 +15,7 @@ from builder.diagnostics import CourseError, Diagnostic
 from builder.model import Chapter, Deck
 from builder.render import diagrams
 from builder.render.deck import assemble, render_outline
-from builder.render.html import RenderedChapter, render_chapter
+from builder.render.html import RenderedChapter, render_chapter, render_step
 from builder.render.outline import deck_outline, outline_markdown
 from builder.render.ui import ui_strings
 
@@ -53,7 +53,13 @@ def deck_files(repo: Path, deck: Deck, chapters: dict[tuple[str, int], Chapter],
                languages: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """(name, text) of what one deck becomes in one language: the deck and its syllabus."""
     title = deck_title(repo, deck, lang)
-    html = assemble(deck, chapters, rendered, lang, title=title, languages=languages)
+
+    def rerender(chapter: Chapter, text: str, lines: list[tuple[str, int]]) -> str:
+        translations = None if lang == "en" else load_translations(repo, lang, chapter.path)
+        return render_step(chapter, text, lines, translations)
+
+    html = assemble(deck, chapters, rendered, lang, title=title, languages=languages,
+                    rerender=rerender)
     modules = deck_outline(deck, chapters, rendered, lang, title, ui_strings(lang)["part"])
     return [(f"{deck.stem}.html", html),
             (f"{deck.stem}-outline.html", render_outline(modules, lang, title)),
