@@ -10,6 +10,7 @@ registered checks (builder/course/checks.py), not code here.
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -27,6 +28,8 @@ from builder.model import Chapter, Increment, OutlineTag, Slide, Title, shown_cl
 
 TAG_RE = re.compile(r"^:([A-Z]{2}):(.*)$")
 _URL_RE = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+_COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.S)
+_IMG_SRC_RE = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
 
 
 def parse_chapter(text: str, path: str, repo: Path, first_line: int = 1,
@@ -168,13 +171,27 @@ def _titles(tokens: list[Token], where) -> list[Title]:
 
 
 def _images(tokens: list[Token], where) -> list[tuple[str, str, int]]:
+    """Pictures a slide shows: Markdown images and raw HTML `<img src=...>` (not commented)."""
     found = []
     for tok in tokens:
-        if tok.type != "inline" or ("![" not in tok.content and "<img" not in tok.content):
+        if tok.type == "html_block" and "<img" in tok.content.lower():
+            found.extend(_html_images(tok.content, tok.map[0] if tok.map else 0, where))
+        if tok.type != "inline" or ("![" not in tok.content and "<img" not in tok.content.lower()):
             continue
         for child in children(tok):
             if child.type == "image":
                 src = child.attrGet("src")
                 if isinstance(src, str):
                     found.append((src, *where(tok.map[0] if tok.map else 0)))
+            elif child.type == "html_inline":
+                found.extend(_html_images(child.content, tok.map[0] if tok.map else 0, where))
+    return found
+
+
+def _html_images(html: str, first: int, where) -> list[tuple[str, str, int]]:
+    found = []
+    html = _COMMENT_RE.sub(lambda m: "\n" * m.group(0).count("\n"), html)  # keep line numbers
+    for m in _IMG_SRC_RE.finditer(html):
+        src = unescape(next(g for g in m.groups() if g is not None))
+        found.append((src, *where(first + html.count("\n", 0, m.start()))))
     return found

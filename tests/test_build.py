@@ -192,3 +192,22 @@ def test_missing_image_is_a_warning_with_its_line(tmp_path: Path):
     result = run_cli("build", "-q", cwd=tmp_path)
     assert result.returncode == 0
     assert result.stderr.strip() == "slides/a.md:3: warning: image not found: slides/images/none.png"
+
+
+def test_pictures_in_raw_html_are_copied_and_checked_like_markdown_ones(tmp_path: Path):
+    """`<img src=...>` in a chapter shows a picture as `![](...)` does: it is copied beside the
+    deck (not a 404), and a missing one is a warning; one inside a comment is not shown."""
+    (tmp_path / "slides" / "images").mkdir(parents=True)
+    (tmp_path / "slides" / "images" / "raw.png").write_bytes(b"\x89PNG raw")
+    (tmp_path / "slides" / "images" / "inline.png").write_bytes(b"\x89PNG inline")
+    (tmp_path / "slides" / "deck.yml").write_text("content:\n- a.md\n")
+    (tmp_path / "slides" / "a.md").write_text(
+        '<img src="images/raw.png" alt="a block">\n\n'
+        "Text with <IMG SRC='images/inline.png'> in it\n\n"
+        '<!-- <img src="images/commented.png"> -->\n\n'
+        "<img src=images/gone.png>\n")
+    result = run_cli("build", "-q", "--lang", "en", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "dist" / "en" / "images" / "raw.png").read_bytes() == b"\x89PNG raw"
+    assert (tmp_path / "dist" / "en" / "images" / "inline.png").is_file()
+    assert result.stderr.strip() == "slides/a.md:7: warning: image not found: slides/images/gone.png"
