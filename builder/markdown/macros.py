@@ -23,90 +23,40 @@ from markdown_it.rules_inline import StateInline
 from builder.diagnostics import warning
 from builder.markdown.split import closes_fence, fence_opener
 
-MACRO_NAME = r"([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\["
+MACRO_NAME = r"([A-Za-z_-][A-Za-z0-9_-]*(?:\.[A-Za-z_-][A-Za-z0-9_-]*)*)\["  # ASCII, as in remark
 MACRO_RE = re.compile(r"\." + MACRO_NAME)
-_INTERESTING = re.compile(r"[\[\]`\\\n]")
-_BACKTICKS = re.compile(r"`+")
+_BRACKETS = re.compile(r"[\[\]]")
 
 
 def find_close(src: str, pos: int, end: int) -> int:
-    """Index of the `]` that closes a bracket opened just before `pos`, or -1.
+    """Index of the `]` that balances a bracket opened just before `pos`, or -1.
 
-    Brackets in code do not count; a fence is code only when it closes before `end` (an
-    unclosed fence is no code to remark, whose own bracket matching never skips code). But
-    authors balance an unpaired `[` shown in code with a `]` after the code on the same line
-    (```` ```keys ^[``` ] ````, since remark counts every bracket): such a `]` pays for the
-    code's `[` and does not close the macro either."""
+    remark counts every bracket, in code, comments and escapes too (builder/markdown/lexer.py):
+    authors balance an unpaired `[` shown in code with a `]` after it
+    (```` ```keys ^[``` ] ````), and a `]` in code closes the macro there."""
     depth = 1
-    fence: tuple[str, int] | None = None
-    at_line_start = False
-    owed = 0  # `[` left open inside code spans of the current line
-    while pos < end:
-        if at_line_start:
-            eol = src.find("\n", pos, end)
-            eol = end if eol < 0 else eol
-            line = src[pos:eol]
-            if fence is not None:
-                if closes_fence(line, fence):
-                    fence = None
-                pos = eol + 1
-                continue
-            opener = fence_opener(line)
-            if opener is not None and _fence_closes(src, eol + 1, end, opener):
-                fence = opener
-                pos = eol + 1
-                continue
-            at_line_start = False
-        m = _INTERESTING.search(src, pos, end)
-        if m is None:
-            return -1
-        pos = m.start()
-        c = src[pos]
-        if c == "\n":
-            at_line_start = True
-            owed = 0
-            pos += 1
-        elif c == "\\":
-            pos += 2
-        elif c == "`":
-            run = _BACKTICKS.match(src, pos).group(0)  # type: ignore[union-attr]
-            eol = src.find("\n", pos, end)
-            eol = end if eol < 0 else eol
-            closing = _find_run(src, run, pos + len(run), eol)
-            if closing >= 0:
-                code = src[pos + len(run):closing]
-                owed += max(code.count("[") - code.count("]"), 0)
-            pos = closing + len(run) if closing >= 0 else pos + len(run)
-        elif c == "[":
-            depth += 1
-            pos += 1
-        elif owed:
-            owed -= 1
-            pos += 1
-        else:
-            depth -= 1
-            if depth == 0:
-                return pos
-            pos += 1
-    return -1
-
-
-def _fence_closes(src: str, pos: int, end: int, fence: tuple[str, int]) -> bool:
-    while pos < end:
-        eol = src.find("\n", pos, end)
-        eol = end if eol < 0 else eol
-        if closes_fence(src[pos:eol], fence):
-            return True
-        pos = eol + 1
-    return False
-
-
-def _find_run(src: str, run: str, start: int, end: int) -> int:
-    """A backtick run of exactly len(run) between start and end (a code span's closer)."""
-    for m in _BACKTICKS.finditer(src, start, end):
-        if len(m.group(0)) == len(run):
+    for m in _BRACKETS.finditer(src, pos, end):
+        depth += 1 if m.group(0) == "[" else -1
+        if depth == 0:
             return m.start()
     return -1
+
+
+def closes_in_code(src: str, start: int, close: int) -> bool:
+    """Whether the `]` at `close` (of a macro whose text starts at `start`) sits in code: in a
+    fence opened since `start`, or in a code span of its line."""
+    fence: tuple[str, int] | None = None
+    line_start = src.rfind("\n", 0, close) + 1
+    for line in src[start:line_start].split("\n"):
+        if fence is not None:
+            if closes_fence(line, fence):
+                fence = None
+        else:
+            fence = fence_opener(line)
+    if fence is not None:
+        return True
+    before = src[max(line_start, start):close]
+    return before.count("`") % 2 == 1
 
 
 def _classes(names: str) -> str:
@@ -144,6 +94,12 @@ def macro_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -
             return False  # opens and closes on one line: an inline macro in a paragraph
     if silent:
         return True
+    if close >= 0 and "diagnostics" in state.env and closes_in_code(state.src, m.end(), close):
+        path, lineno = state.env["where"](close_line)
+        state.env["diagnostics"].append(warning(
+            path, lineno, f"this `]` in code closes the macro .{m.group(1)}[ (remark counts every "
+            "bracket, in code too): what follows is outside it; balance the brackets of the code "
+            "(e.g. add a `]` after the code that opens one)", check="macro-closed-in-code"))
 
     orig_end = state.eMarks[close_line]
     inner_start = startLine
@@ -199,8 +155,8 @@ def _unclosed(state: StateBlock, line: int, name: str) -> None:
 
 def macro_inline(state: StateInline, silent: bool) -> bool:
     pos = state.pos
-    if state.src[pos] != "." or (pos > 0 and state.src[pos - 1].isalnum()):
-        return False
+    if state.src[pos] != ".":
+        return False  # after any character: `authenticate.red[¹]` is a macro to remark
     m = MACRO_RE.match(state.src, pos, state.posMax)
     if m is None:
         return False

@@ -28,15 +28,26 @@ def test_dotted_names_give_several_classes():
 
 
 def test_block_macro_holds_lists_and_fences():
-    out = html(".lab[\n\n- Run it:\n  ```bash\n  echo ]\n  ```\n\n]\n\nafter")
+    out = html(".lab[\n\n- Run it:\n  ```bash\n  echo [ok]\n  ```\n\n]\n\nafter")
     assert out.startswith('<div class="lab">\n<ul>')
-    assert "echo ]" in re.sub(r"<[^>]+>", "", out)
+    assert "echo [ok]" in re.sub(r"<[^>]+>", "", out)
     assert out.rstrip().endswith("</div>\n<p>after</p>")
 
 
-def test_brackets_in_code_spans_do_not_close():
-    out = html(".warning[use `a[0]` and `]` here]")
-    assert '<span class="warning">use <code>a[0]</code> and <code>]</code> here</span>' in out
+def test_brackets_in_code_count_as_remark_counts_them():
+    out = html(".warning[use `a[0]` and `[` here]]")
+    assert '<span class="warning">use <code>a[0]</code> and <code>[</code> here]</span>' in out
+    # a `]` in code closes the macro, as in remark, and the slide says where
+    found = []
+    out = html(".lab[\n- Run:\n  ```bash\n  echo ]\n  ```\n- more\n]", diagnostics=found)
+    assert out.startswith('<div class="lab">') and "<li>more" not in out.split("</div>")[0]
+    assert [(d.line, d.check) for d in found] == [(4, "macro-closed-in-code")]
+
+
+def test_a_macro_may_follow_any_character_as_in_remark():
+    out = html("authenticate.red[¹] and items.first[0] and .-a[b] but 3.14[e]")
+    assert out == ('<p>authenticate<span class="red">¹</span> and items<span class="first">0</span>'
+                   ' and <span class="-a">b</span> but 3.14[e]</p>\n')
 
 
 def test_links_and_images_inside_macros():
@@ -61,7 +72,7 @@ def test_nested_block_macros():
 
 
 def test_words_with_dots_are_not_macros():
-    assert "<span" not in html("items.first[0] and file.yaml")
+    assert "<span" not in html("file.yaml and example.com and 1.2[3]")
 
 
 def test_unclosed_block_macro_is_text_as_in_remark_with_a_warning():
