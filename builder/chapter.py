@@ -21,7 +21,7 @@ from builder.diagnostics import Diagnostic, unique
 from builder.markdown.increments import cut_tokens
 from builder.markdown.inline import children, inline_text
 from builder.markdown.labs import extract_code, extract_labs
-from builder.markdown.parser import markdown
+from builder.markdown.parser import LastWins, markdown
 from builder.markdown.source import SourceLines, load_source
 from builder.markdown.split import RawSlide, split_slides
 from builder.model import Chapter, Increment, OutlineTag, Slide, Title, shown_classes
@@ -42,9 +42,11 @@ def parse_chapter(text: str, path: str, repo: Path, first_line: int = 1,
     chapter = Chapter(path=path, line=first_line, slides=[], includes=list(src.includes),
                       lab_macros=tuple(lab_macros))
     found: list[Diagnostic] = []
+    links = LastWins()  # the chapter's link definitions, wherever they are
     layout: RawSlide | None = None
     for raw in split_slides(src, found):
-        slide = _slide(raw, src, md, layout, len(chapter.slides), found, frozenset(lab_macros))
+        slide = _slide(raw, src, md, layout, len(chapter.slides), found, frozenset(lab_macros),
+                       links)
         kind = slide.properties.get("layout", "")
         if kind == "true" and raw.properties.get("exclude", "").lower() != "true":
             layout = raw  # remark drops an `exclude: true` slide before it can be a layout
@@ -56,7 +58,7 @@ def parse_chapter(text: str, path: str, repo: Path, first_line: int = 1,
 
 
 def _slide(raw: RawSlide, src: SourceLines, md: MarkdownIt, layout: RawSlide | None,
-           index: int, found: list[Diagnostic], labs: frozenset[str]) -> Slide:
+           index: int, found: list[Diagnostic], labs: frozenset[str], links: LastWins) -> Slide:
     path, line = src.where(raw.start)
     properties = dict(raw.properties)
     prefix: list[int] = []
@@ -87,12 +89,12 @@ def _slide(raw: RawSlide, src: SourceLines, md: MarkdownIt, layout: RawSlide | N
     all_lines = steps[-1][1]
     origins = [src.origins[i] for i in all_lines]
     final_text = "\n".join(src.lines[i] for i in all_lines)
-    final_tokens = md.parse(final_text, _env(origins, labs, found))
+    final_tokens = md.parse(final_text, _env(origins, labs, links, found))
     for start_line, indexes in steps[:-1]:
         text = "\n".join(src.lines[i] for i in indexes)
         cut = cut_tokens(final_tokens, len(indexes))
         if cut is None:
-            tokens, shared = md.parse(text, _env(origins[: len(indexes)], labs)), 0
+            tokens, shared = md.parse(text, _env(origins[: len(indexes)], labs, links)), 0
         else:
             tokens, shared = cut
         slide.increments.append(Increment(line=start_line, source=text,
@@ -139,7 +141,8 @@ def _slide(raw: RawSlide, src: SourceLines, md: MarkdownIt, layout: RawSlide | N
         slide.notes = "\n".join(src.lines[i] for i in kept).strip("\n")
         origins = [src.origins[i] for i in kept]
         slide.notes_lines = origins
-        slide.notes_tokens = md.parse("\n".join(src.lines[i] for i in kept), _env(origins, labs))
+        slide.notes_tokens = md.parse("\n".join(src.lines[i] for i in kept),
+                                      _env(origins, labs, links, notes=True))
     return slide
 
 
@@ -149,12 +152,14 @@ def _where(origins: list[tuple[str, int]]):
     return where
 
 
-def _env(origins: list[tuple[str, int]], labs: frozenset[str],
-         found: list[Diagnostic] | None = None) -> dict:
-    """What the Markdown rules need: source lines, the lab macros (styled as labs) and, for the
-    one parse of a slide's whole text, where to report what remark tolerates. Partial texts
-    (earlier `--` steps, notes) close what is still open at their end, silently."""
-    env: dict = {"where": _where(origins), "labs": labs, "autoclose": found is None}
+def _env(origins: list[tuple[str, int]], labs: frozenset[str], links: LastWins,
+         found: list[Diagnostic] | None = None, notes: bool = False) -> dict:
+    """What the Markdown rules need: source lines, the lab macros (styled as labs), the
+    chapter's links and, for the one parse of a slide's whole text, where to report what
+    remark tolerates. Partial texts (earlier `--` steps, notes) close what is still open at
+    their end, silently; the links they define are already known, but for the notes'."""
+    env: dict = {"where": _where(origins), "labs": labs, "autoclose": found is None,
+                 "links": links, "references": links if found is not None or notes else LastWins()}
     if found is not None:
         env["diagnostics"] = found
     return env

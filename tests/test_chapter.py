@@ -1,6 +1,7 @@
 """Chapter -> model: every element knows its file and line."""
 
 from builder.chapter import parse_chapter
+from builder.render.html import render_chapter
 
 CHAPTER = """\
 # Deploying things
@@ -93,3 +94,24 @@ def test_images_are_collected_with_lines(course):
     ch = course.chapter("text\n\n![a pod](images/pod.png)\n---\nbackground-image: url(images/bg.jpg)")
     assert [i for s in ch.slides for i in s.images] == [
         ("images/pod.png", "slides/ch.md", 3), ("images/bg.jpg", "slides/ch.md", 5)]
+
+
+def test_link_definitions_serve_the_whole_chapter_the_last_one_winning_as_in_remark(course):
+    """remark reads `[label]: url` lines wherever they are (another slide, the notes) and keeps
+    the last definition of a label; a definition inside a fence is code."""
+    ch = course.chapter("""
+        See [here] and [docs]
+        ???
+        [docs]: https://example.org/notes
+        ---
+        [here]: https://example.org/first
+        ---
+        [here]: https://example.org/last
+
+        ```
+        [docs]: https://example.org/fence
+        ```
+        """)
+    html = render_chapter(ch).slides[0].increments[0]
+    assert html == ('<p>See <a href="https://example.org/last">here</a> and '
+                    '<a href="https://example.org/notes">docs</a></p>\n')

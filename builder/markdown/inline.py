@@ -12,17 +12,18 @@ from markdown_it.token import Token
 from builder.markdown.parser import markdown
 
 
-def parse_inline(text: str) -> list[Token]:
+def parse_inline(text: str, references: dict | None = None) -> list[Token]:
+    """`references`: the link definitions its chapter holds (label -> href and title)."""
     found: list[Token] = []
     md = markdown()
-    md.inline.parse(text, md, {}, found)
+    md.inline.parse(text, md, {"references": references} if references else {}, found)
     return join_text(found)
 
 
 def children(token: Token) -> list[Token]:
     """The inline tokens of an `inline` run, parsing it the first time it is asked for."""
     if not token.meta.get("parsed"):  # block rules leave an empty list, not None
-        token.children = parse_inline(token.content)
+        token.children = parse_inline(token.content, token.meta.get("references"))
         token.meta["parsed"] = True
     return token.children or []
 

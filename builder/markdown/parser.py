@@ -5,8 +5,28 @@ from __future__ import annotations
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 
 from builder.markdown.macros import macros_plugin
+
+
+class LastWins(dict):
+    """Link definitions as remark keeps them: the last one of a label wins (markdown-it keeps
+    the first), and every slide of a chapter sees them all, wherever they are written (in
+    another slide, in the notes). A dict that never says it holds a label lets each later
+    definition replace the earlier one."""
+
+    def __contains__(self, key: object) -> bool:
+        return False
+
+
+def _attach_references(state: StateCore) -> None:
+    """Inline runs are parsed later (builder.markdown.inline): each keeps the chapter's links."""
+    links = state.env.get("links", state.env.get("references"))
+    if links is not None:
+        for tok in state.tokens:
+            if tok.type == "inline":
+                tok.meta["references"] = links
 
 
 @cache
@@ -19,4 +39,5 @@ def markdown() -> MarkdownIt:
     # Inline runs are parsed on demand (builder.markdown.inline): a translated build replaces
     # most of them, so the core pass must not parse them all up front.
     md.disable(["inline", "text_join"])
+    md.core.ruler.after("block", "attach_references", _attach_references)
     return md

@@ -118,10 +118,10 @@ class _Translator:
         self.fell_back = False
         self._parsed: dict[str, list[Token]] = {}
 
-    def children(self, text: str) -> list[Token]:
+    def children(self, text: str, references: dict | None = None) -> list[Token]:
         found = self._parsed.get(text)
         if found is None:
-            found = self._parsed[text] = parse_inline(text)
+            found = self._parsed[text] = parse_inline(text, references)
         return found
 
     def __call__(self, token: Token) -> list[Token]:
@@ -132,7 +132,7 @@ class _Translator:
         if text is None:
             self.fell_back = True
             return children(token)
-        return self.children(text)
+        return self.children(text, token.meta.get("references"))
 
     def title(self, title: Title) -> str:
         msgid = normalise(title.source)
