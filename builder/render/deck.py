@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
-from html import escape
+from html import escape, unescape
 from importlib import resources
 
 import jinja2
@@ -189,7 +189,7 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
         mermaid=diagrams.FILE_NAME if has_diagrams and diagrams.library() else "",
         languages=[{"code": code, "name": LANGUAGE_NAMES.get(code, code),
                     "href": f"../{code}/{deck.stem}.html"} for code in languages if code != lang],
-        title=" ".join(deck.title.split()),
+        title=" ".join(unescape(deck.title).split()),  # the course's builder passes it raw
         prefix=deck.strings.get("SLIDENUMBERPREFIX", ""),
         slides=shown,
         css=Markup(_static("deck.css") + "\n" + pygments_css()),
@@ -251,9 +251,9 @@ def _value(m: re.Match, deck: Deck, in_tag: bool) -> str:
             return escape(url or target)
         label = f"<code>{escape(target)}</code>"
         return f'<a href="{escape(url)}">{label}</a>' if url else label
-    if key == "TITLE":
-        return escape(deck.title) if in_tag else "<br/>".join(
-            escape(line) for line in deck.title.split("\n"))
+    if key == "TITLE":  # raw HTML to the course's own builder: entities and tags work
+        return escape(unescape(deck.title)) if in_tag else "<br/>".join(
+            _inline_markdown(line) for line in deck.title.split("\n"))
     if key not in deck.strings and key not in ("CHAT", "GITREPO", "SLIDES", "ZIP", "HTML",
                                                "SLIDENUMBERPREFIX"):
         return m.group(0)

@@ -52,3 +52,10 @@ def test_toc_placeholder_lists_parts_and_titles(course):
     assert re.findall(r'href="#([^"]+)"', toc) == [
         "toc-part-1", "toc-first-chapter", "toc-part-2", "toc-second-chapter"]
     assert "@@TOC@@" not in html
+
+
+def test_the_title_may_hold_html_entities_as_the_course_builder_passes_it_raw(course):
+    html = deck_html(course, "@@TITLE@@", 'title: "Docker, cr&eacute;er\\n& <b>administrer</b>"\n'
+                                         "content:\n- ch.md\n")
+    assert "<title>Docker, créer &amp; &lt;b&gt;administrer&lt;/b&gt;</title>" in html
+    assert "<p>Docker, créer<br/>&amp; <b>administrer</b></p>" in html
