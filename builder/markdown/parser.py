@@ -7,6 +7,7 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
+from builder.markdown.dialect import marked_plugin
 from builder.markdown.macros import macros_plugin
 
 
@@ -36,6 +37,7 @@ def markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True})
     md.enable(["table", "strikethrough"])
     md.use(macros_plugin)
+    md.use(marked_plugin)
     # Inline runs are parsed on demand (builder.markdown.inline): a translated build replaces
     # most of them, so the core pass must not parse them all up front.
     md.disable(["inline", "text_join"])
