@@ -9,14 +9,17 @@ markdown-it then parses each increment's text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from builder.diagnostics import Diagnostic, warning
+from builder.markdown.dialect import fence_at
 from builder.markdown.lexer import lex
 from builder.markdown.source import SourceLines
 
 FENCE_RE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
+_INFO_WORD_RE = re.compile(r"[ .]*\S* *")  # a fence opener to remark: at most one word after it
 PROPERTY_RE = re.compile(r"^([-A-Za-z0-9_]+):(.*)$")  # ASCII words, as in remark
 
 
@@ -58,15 +61,24 @@ def closes_fence(line: str, fence: tuple[str, int]) -> bool:
 def unclosed_fence(line: str, path: str, lineno: int) -> Diagnostic:
     char, length = fence_opener(line) or ("`", 3)
     marker = char * length
-    return warning(path, lineno, f"code fence is never closed: it runs to the end of its slide "
-                                 f"(close it with a {marker} line before the next `---`)",
+    return warning(path, lineno, f"code fence is never closed: remark shows its lines as text, "
+                                 f"not code (close it with a {marker} line before the next `---`)",
                    check="unclosed-fence")
+
+
+def shorter_close(line: str, length: int, path: str, lineno: int, close: int) -> Diagnostic:
+    char, opened = fence_opener(line) or ("`", 3)
+    language = char * (opened - length) + line.strip()[opened:].strip(" .")
+    return warning(path, lineno, f"code fence opened with {char * opened} is closed by the "
+                                 f"{char * length} of line {close}: remark shows it as code up to "
+                                 f"there, its language read as \"{language}\" (close it with "
+                                 f"{char * opened})", check="unclosed-fence")
 
 
 def split_slides(src: SourceLines, diagnostics: list[Diagnostic] | None = None) -> list[RawSlide]:
     """Slides, increments and notes on source lines, split where remark's lexer splits them
     (builder/markdown/lexer.py). A fence that its slide does not close is reported in
-    `diagnostics` (a warning: remark shows the slide, the fence running to its end)."""
+    `diagnostics` (a warning: remark shows its lines as text)."""
     slides = [RawSlide(start=0, increments=[RawIncrement(start=0)])]
     separators = lex("\n".join(src.lines)).separators
     in_notes = False
@@ -89,24 +101,53 @@ def split_slides(src: SourceLines, diagnostics: list[Diagnostic] | None = None) 
         _take_properties(slide, src)
         if diagnostics is not None:
             diagnostics.extend(_unclosed_fences(slide, src))
+            diagnostics.extend(_glued_steps(slide, src, separators))
     return slides
 
 
+def _glued_steps(slide: RawSlide, src: SourceLines, separators: dict[int, str]) -> Iterator[Diagnostic]:
+    """remark joins a step's text to the step before it with no line break between: when
+    neither the line before `--` (or before the earlier step's `???`) nor the line after it is
+    empty, the two lines become one (`- a` then `- b` shows as `a- b`). Said, not mimicked."""
+    for before, inc in zip(slide.increments, slide.increments[1:], strict=False):
+        if inc.properties:
+            continue  # remark takes the property lines away with the line break after them
+        last = (before.notes_start if before.notes_start >= 0 else inc.start) - 2
+        first = inc.start
+        if (last >= 0 and first < len(src.lines) and src.lines[last] and src.lines[first]
+                and last not in separators and first not in separators):
+            yield warning(*src.where(first - 1), "remark joins the first line of this `--` step "
+                          "to the line before it, as one line (add an empty line before or after "
+                          "`--`)", check="glued-step")
+
+
 def _unclosed_fences(slide: RawSlide, src: SourceLines) -> Iterator[Diagnostic]:
-    """The fences that Markdown will see running to the end of the slide's text."""
-    fence: tuple[str, int] | None = None
-    opened = -1
-    for inc in slide.increments:
-        for i in inc.visible:
-            line = src.lines[i]
-            if fence is not None:
-                if closes_fence(line, fence):
-                    fence = None
-            else:
-                fence = fence_opener(line)
-                opened = i
-    if fence is not None:
-        yield unclosed_fence(src.lines[opened], *src.where(opened))
+    """Fences that remark does not read as the author meant: one that nothing closes in its
+    slide (shown as text), one of four backticks closed by three (shown with a wrong language)."""
+    indexes = [i for inc in slide.increments for i in inc.visible]
+    text = "\n".join(src.lines[i] for i in indexes)
+    starts = [0]
+    for i in indexes[:-1]:
+        starts.append(starts[-1] + len(src.lines[i]) + 1)
+    k = 0
+    while k < len(indexes):
+        line = src.lines[indexes[k]]
+        opener = fence_opener(line)
+        if opener is None or len(line) - len(line.lstrip(" ")) >= 4:
+            k += 1
+            continue
+        start = starts[k] + len(line) - len(line.lstrip(" "))
+        found = fence_at(text, start, len(text))
+        if found is None:
+            if _INFO_WORD_RE.fullmatch(line.strip()[opener[1]:]):  # else not even an opener
+                yield unclosed_fence(line, *src.where(indexes[k]))
+            k += 1
+            continue
+        close, length, _ = found
+        end = bisect_right(starts, close) - 1
+        if length < opener[1]:
+            yield shorter_close(line, length, *src.where(indexes[k]), src.where(indexes[end])[1])
+        k = end + 1
 
 
 def _take_properties(slide: RawSlide, src: SourceLines) -> None:

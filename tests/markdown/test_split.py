@@ -58,13 +58,17 @@ def test_properties_only_at_the_top():
     assert slides[0].property_lines == {"class": 0, "name": 1}
 
 
-def test_unclosed_fence_runs_to_the_end_of_its_slide_with_a_warning():
-    lines = ["ok", "---", "````bash", "kubectl get pods", "```", "---", "more", "---", "last"]
+def test_fences_that_remark_reads_otherwise_than_meant_are_warnings():
+    lines = ["ok", "---", "````bash", "kubectl get pods", "```", "---", "```bash", "ls", "---", "x"]
     found = []
     slides = split_slides(SourceLines(lines, [("c.md", i + 1) for i in range(len(lines))]), found)
-    assert len(slides) == 4  # remark splits slides first: the fence ends with its slide
-    assert [(d.path, d.line, d.severity) for d in found] == [("c.md", 3, "warning")]
-    assert "never closed" in found[0].message and "````" in found[0].message
+    assert len(slides) == 4  # remark splits slides first
+    assert [(d.path, d.line, d.severity) for d in found] == [("c.md", 3, "warning"),
+                                                              ("c.md", 7, "warning")]
+    assert found[0].message == ('code fence opened with ```` is closed by the ``` of line 5: remark '
+                                'shows it as code up to there, its language read as "`bash" '
+                                "(close it with ````)")
+    assert found[1].message.startswith("code fence is never closed: remark shows its lines as text")
 
 
 def test_separators_inside_a_closed_macro_are_content_as_in_remark():
@@ -103,3 +107,11 @@ def test_a_fence_whose_opener_has_several_words_is_no_fence_to_remark():
 def test_macros_on_lines_indented_as_code_are_not_macros():
     slides, _ = _split("- a\n    - b .red[x\n---\n]")
     assert len(slides) == 2
+
+
+def test_a_step_line_with_text_right_around_it_is_a_warning():
+    lines = ["- a", "--", "- b", "", "--", "", "- c", "???", "notes", "--", "- d", "--",
+             "class: x", "- e"]
+    found = []
+    split_slides(SourceLines(lines, [("c.md", i + 1) for i in range(len(lines))]), found)
+    assert [(d.line, d.check) for d in found] == [(2, "glued-step"), (10, "glued-step")]
