@@ -12,18 +12,24 @@ from markdown_it.token import Token
 from builder.markdown.parser import markdown
 
 
-def parse_inline(text: str, references: dict | None = None) -> list[Token]:
-    """`references`: the link definitions its chapter holds (label -> href and title)."""
+def parse_inline(text: str, references: dict | None = None,
+                 code_lines: frozenset[int] = frozenset()) -> list[Token]:
+    """`references`: the link definitions its chapter holds (label -> href and title);
+    `code_lines`: its lines that remark reads as code (no macro starts there)."""
     found: list[Token] = []
     md = markdown()
-    md.inline.parse(text, md, {"references": references} if references else {}, found)
+    env: dict = {"references": references} if references else {}
+    if code_lines:
+        env["code_lines"] = code_lines
+    md.inline.parse(text, md, env, found)
     return join_text(found)
 
 
 def children(token: Token) -> list[Token]:
     """The inline tokens of an `inline` run, parsing it the first time it is asked for."""
     if not token.meta.get("parsed"):  # block rules leave an empty list, not None
-        token.children = parse_inline(token.content, token.meta.get("references"))
+        token.children = parse_inline(token.content, token.meta.get("references"),
+                                      token.meta.get("code_lines", frozenset()))
         token.meta["parsed"] = True
     return token.children or []
 

@@ -34,7 +34,7 @@ SEPARATORS = ("---", "--", "???")
 OPENER_RE = re.compile(r"\\?((?:\.[A-Za-z_-][A-Za-z0-9_-]*)+)\[")
 _FENCE_RE = re.compile(r" *(`{3,}|~{3,})")
 _INFO_RE = re.compile(r" *\S* *")
-_CODE_LINE_RE = re.compile(r" {4}.")
+CODE_LINE_RE = re.compile(r" {4}.")  # a line remark reads as code: no macro starts on it
 _INLINE_STARTS = re.compile(r"[`.\\]")
 
 
@@ -93,7 +93,7 @@ class _Scanner:
                     self.out.separators[self.line_of(pos)] = line
                     pos = eol + 1
                     continue
-                if _CODE_LINE_RE.match(line):
+                if CODE_LINE_RE.match(line):
                     pos = eol + 1
                     continue
                 after = self._fence(pos, eol, end)

@@ -21,6 +21,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 
 from builder.diagnostics import warning
+from builder.markdown.lexer import CODE_LINE_RE
 from builder.markdown.split import closes_fence, fence_opener
 
 MACRO_NAME = r"([A-Za-z_-][A-Za-z0-9_-]*(?:\.[A-Za-z_-][A-Za-z0-9_-]*)*)\["  # ASCII, as in remark
@@ -80,6 +81,8 @@ def macro_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -
     m = MACRO_RE.match(state.src, start, state.eMarks[startLine])
     if m is None:
         return False
+    if CODE_LINE_RE.match(state.src, state.src.rfind("\n", 0, start) + 1):
+        return False  # on a line indented as code: remark starts no macro there
     limit = state.eMarks[endLine - 1]
     close = find_close(state.src, m.end(), limit)
     if close < 0:
@@ -160,6 +163,9 @@ def macro_inline(state: StateInline, silent: bool) -> bool:
     m = MACRO_RE.match(state.src, pos, state.posMax)
     if m is None:
         return False
+    code_lines = state.env.get("code_lines")
+    if code_lines and state.src.count("\n", 0, pos) in code_lines:
+        return False  # on a line indented as code: remark starts no macro there
     close = find_close(state.src, m.end(), state.posMax)
     if close < 0:
         return False

@@ -8,6 +8,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
 from builder.markdown.dialect import marked_plugin
+from builder.markdown.lexer import CODE_LINE_RE
 from builder.markdown.macros import macros_plugin
 
 
@@ -21,13 +22,25 @@ class LastWins(dict):
         return False
 
 
-def _attach_references(state: StateCore) -> None:
-    """Inline runs are parsed later (builder.markdown.inline): each keeps the chapter's links."""
+def _inline_context(state: StateCore) -> None:
+    """Inline runs are parsed later (builder.markdown.inline): each keeps what its parse needs
+    from the block pass: the chapter's links, and which of its lines remark reads as code
+    (lines indented by four spaces: remark's lexer starts no macro on them, even in a nested
+    list item, see builder/markdown/lexer.py)."""
     links = state.env.get("links", state.env.get("references"))
-    if links is not None:
-        for tok in state.tokens:
-            if tok.type == "inline":
-                tok.meta["references"] = links
+    lines: list[str] | None = None
+    for tok in state.tokens:
+        if tok.type != "inline":
+            continue
+        if links is not None:
+            tok.meta["references"] = links
+        if tok.map and "[" in tok.content and "    " in state.src:
+            lines = lines if lines is not None else state.src.split("\n")
+            first, last = tok.map
+            code = frozenset(n - first for n in range(first, min(last, len(lines)))
+                             if CODE_LINE_RE.match(lines[n]))
+            if code:
+                tok.meta["code_lines"] = code
 
 
 @cache
@@ -41,5 +54,5 @@ def markdown() -> MarkdownIt:
     # Inline runs are parsed on demand (builder.markdown.inline): a translated build replaces
     # most of them, so the core pass must not parse them all up front.
     md.disable(["inline", "text_join"])
-    md.core.ruler.after("block", "attach_references", _attach_references)
+    md.core.ruler.after("block", "inline_context", _inline_context)
     return md

@@ -91,3 +91,9 @@ def test_a_lab_macro_of_another_name_is_styled_as_a_lab():
     out = html(".exercise[\n- a\n]", labs=frozenset({"lab", "exercise"}))
     assert out.startswith('<div class="exercise lab">')
     assert html(".exercise[\n- a\n]").startswith('<div class="exercise">')
+
+
+def test_no_macro_starts_on_a_line_indented_as_code_as_in_remark():
+    """remark's lexer reads a line indented by four spaces as code, even a nested list item."""
+    out = html("- item .red[a]\n    - nested .red[b]\n\n- a\n\n    .lab[\n    - x\n    ]")
+    assert out.count("<span") == 1 and "nested .red[b]" in out and "<div" not in out

@@ -18,7 +18,9 @@ CHAPTER_A = """\
 ## Second
 
 - the text to edit: original
+
 --
+
 - a step
 """
 CHAPTER_B = "# Beta\n\n- beta only\n"

@@ -38,7 +38,7 @@ def test_page_stays_on_its_slide_and_step_across_rebuilds(browser, site, course)
     # Break the chapter: the error shows over the page, with its line; the deck stays.
     write(course.root / "slides/a.md", CHAPTER_A + "\n@@INCLUDE[k8s/missing.yaml]\n")
     overlay = page.wait_for_selector("#coursekit-overlay", timeout=10000)
-    assert "slides/a.md:13: @@INCLUDE file not found: k8s/missing.yaml" in overlay.inner_text()
+    assert "slides/a.md:15: @@INCLUDE file not found: k8s/missing.yaml" in overlay.inner_text()
     assert "a step" in page.inner_text("section.slide.current")
 
     # A mistake remark tolerates: the deck is rebuilt, the warning shows discreetly.
@@ -48,7 +48,7 @@ def test_page_stays_on_its_slide_and_step_across_rebuilds(browser, site, course)
     assert badge.inner_text().startswith("1 warning")
     assert page.query_selector("#coursekit-overlay") is None
     badge.click()
-    assert "slides/a.md:13: macro .lab[ is never closed" in badge.inner_text()
+    assert "slides/a.md:15: macro .lab[ is never closed" in badge.inner_text()
 
     # Fix it: the warning goes.
     with page.expect_navigation():

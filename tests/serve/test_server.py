@@ -60,7 +60,7 @@ def test_broken_chapter_shows_its_line_keeps_the_last_good_deck_then_recovers(si
     write(course.root / "slides/a.md", CHAPTER_A + "\n@@INCLUDE[k8s/missing.yaml]\n")
     event, data = events.next()
     assert event == "builderror"
-    assert data["errors"][0]["where"] == "slides/a.md:13"
+    assert data["errors"][0]["where"] == "slides/a.md:15"
     assert "@@INCLUDE file not found" in data["errors"][0]["message"]
     assert get(site, "/en/both.html")[1] == good
     # a page opened now learns about the error as soon as it connects
@@ -79,7 +79,7 @@ def test_a_broken_chapter_stops_only_the_decks_that_use_it(site, events, course)
     both = get(site, "/en/both.html")[1]
     write(course.root / "slides/b.md", "# Beta\n\n- beta edited\n")
     event, data = events.next()
-    assert event == "builderror" and data["errors"][0]["where"] == "slides/a.md:13"
+    assert event == "builderror" and data["errors"][0]["where"] == "slides/a.md:15"
     assert events.next() == ("reload", {"decks": ["/en/beta.html"], "broken": True})
     assert "beta edited" in get(site, "/en/beta.html")[1]
     assert get(site, "/en/both.html")[1] == both  # uses a.md: its last good output stays
@@ -89,7 +89,7 @@ def test_warnings_reach_the_pages_discreetly(site, events, course):
     write(course.root / "slides/a.md", CHAPTER_A + "\n.lab[\n- never closed\n")
     event, data = events.next()
     assert event == "reload" and data["decks"] == ["/en/both.html"]
-    assert [w["where"] for w in data["warnings"]] == ["slides/a.md:13"]
+    assert [w["where"] for w in data["warnings"]] == ["slides/a.md:15"]
     assert site.workspace.errors == []
     late = Events(site.server.server_address[1])  # a page opened now learns them on connecting
     event, data = late.next()
