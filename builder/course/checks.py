@@ -17,8 +17,8 @@ from builder.checks import check
 from builder.config import Settings
 from builder.course.pictures import is_remote, leaves_slides, local_picture
 from builder.course.translations import LANGUAGES
-from builder.diagnostics import Diagnostic, warning
-from builder.model import Chapter, OutlineTag, Slide
+from builder.diagnostics import Diagnostic, note, warning
+from builder.model import Chapter, OutlineTag, Slide, shown_classes
 
 # The properties remark itself reads at the top of a slide.
 KNOWN_PROPERTIES = frozenset({
@@ -52,6 +52,23 @@ def word_colon(slide: Slide, ctx: SlideContext) -> Iterator[Diagnostic]:
             yield warning(path, line, f"the slide starts with `{key}:`, which remark reads as a "
                                       "property and hides (move it below the first line, or write "
                                       f"`{key}\\:`)")
+
+
+@check("slide", name="class-list")
+def class_list(slide: Slide, ctx: SlideContext) -> Iterator[Diagnostic]:
+    """`class: a,b`: shown with classes a and b, but one class `a,b` to a deck's `exclude`."""
+    values = [(slide.properties.get("class", ""), slide.property_lines.get("class"))]
+    values += [(inc.properties.get("class", ""), inc.property_lines.get("class"))
+               for inc in slide.increments[1:]]
+    for value, where in values:
+        odd = [part for part in value.split(", ") if len(shown_classes(part)) > 1]
+        if where is None or not odd:
+            continue
+        names = [name for part in odd for name in shown_classes(part)]
+        yield note(*where, f"remark reads `class: {value}` as the one class "
+                           f"{', '.join(repr(p) for p in odd)} when a deck excludes classes, so no "
+                           f"deck drops this slide for {' or '.join(repr(n) for n in names)} "
+                           f"(write `class: {', '.join(shown_classes(value))}`)")
 
 
 @check("slide", name="empty-outline-tag")

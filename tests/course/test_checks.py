@@ -65,3 +65,14 @@ def test_outline_shapes_differ_between_languages(course):
     assert findings(course, "# T\n\n???\n\n:EN:- One\n:EN:- Two\n:FR:- Un\n") == [
         "slides/ch.md:7: warning: :EN: outline has 0 modules and 2 items, :FR: has 0 modules and "
         "1 item"]
+
+
+def test_a_class_list_without_its_space_is_a_note(course):
+    """remark compares a deck's `exclude` with `class` split at `, `: `a,b` is one class there."""
+    assert findings(course, "class: a,extra-details\n\none\n--\nclass: b, c\n\ntwo\n--\n"
+                            "class: d ,e\n\nthree") == [
+        "slides/ch.md:1: note: remark reads `class: a,extra-details` as the one class "
+        "'a,extra-details' when a deck excludes classes, so no deck drops this slide for 'a' or "
+        "'extra-details' (write `class: a, extra-details`)",
+        "slides/ch.md:9: note: remark reads `class: d ,e` as the one class 'd ,e' when a deck "
+        "excludes classes, so no deck drops this slide for 'd' or 'e' (write `class: d, e`)"]
