@@ -17,6 +17,7 @@ def _langs(value: str) -> tuple[str, ...]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coursekit", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"coursekit {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="build HTML decks from slides/*.yml")
@@ -36,8 +37,22 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("--out", type=Path, default=None, help="build folder (default: REPO/dist)")
     pdf.add_argument("--lang", type=_langs, default=("en", "fr"))
     pdf.add_argument("--notes", action="store_true", help="a page of speaker notes after each slide")
+    pdf.add_argument("--jobs", type=int, default=None, help="decks printed at once (default: cores)")
     pdf.add_argument("manifests", nargs="*", type=Path, metavar="MANIFEST")
     pdf.set_defaults(func=_pdf)
+
+    lt = sub.add_parser("lint", help="open every deck in Chromium: overflowing slides, broken "
+                                     "links, missing pictures, unknown classes")
+    lt.add_argument("--repo", type=Path, default=Path("."))
+    lt.add_argument("--out", type=Path, default=None, help="build folder (default: REPO/dist)")
+    lt.add_argument("--lang", type=_langs, default=("en", "fr"))
+    lt.add_argument("--jobs", type=int, default=None, help="pages checked at once (default: cores)")
+    lt.add_argument("--format", choices=("text", "json"), default="text")
+    lt.add_argument("--strict", action="store_true", help="count warnings as errors")
+    lt.add_argument("--report", type=Path, default=None, metavar="FILE.html",
+                    help="HTML report with a picture of each problem slide (default: OUT/lint.html)")
+    lt.add_argument("manifests", nargs="*", type=Path, metavar="MANIFEST")
+    lt.set_defaults(func=_lint)
 
     i18n = sub.add_parser("i18n", help="translation catalogs and outline checks").add_subparsers(
         dest="i18n_command", required=True)
@@ -134,9 +149,26 @@ def _pdf(args: argparse.Namespace) -> int:
     build(repo, out, manifests or None, args.lang)  # PDFs of what the sources say now
     stems = [m.stem for m in (manifests or find_manifests(repo))]
     decks = [out / lang / f"{stem}.html" for lang in args.lang for stem in stems]
-    for path in write_pdfs(decks, notes=args.notes):
+    for path in write_pdfs(decks, notes=args.notes, jobs=args.jobs):
         print(os.path.relpath(path))
     return 0
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from builder import diagnostics
+    from builder.lint.report import write_report
+    from builder.lint.run import lint
+
+    repo = args.repo.resolve()
+    manifests = [m if m.is_absolute() or m.exists() else repo / m for m in args.manifests]
+    result = lint(repo, args.out, manifests or None, args.lang, args.jobs)
+    found = diagnostics.strict(result.diagnostics, args.strict)
+    report = write_report(args.report or result.out / "lint.html", result, args.strict)
+    diagnostics.emit(found, sys.stdout, args.format, shown=lambda d: _shown(d, repo))
+    print(f"linted {len(result.pages)} page(s), {result.slides} slides in {result.seconds:.1f} s: "
+          f"{diagnostics.summary(found)}; report: {os.path.relpath(report)}",
+          file=sys.stderr if args.format == "json" else sys.stdout)
+    return 1 if any(d.is_error for d in found) else 0
 
 
 def _i18n_extract(args: argparse.Namespace) -> int:
@@ -306,6 +338,15 @@ def _shown(error, repo: Path) -> str:
         error = copy.copy(error)
         error.path = os.path.relpath(target)
     return str(error)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("coursekit")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,112 @@
+"""What lint knows about a deck page: each section as measured in Chromium, and each authored
+slide with its `--` steps, so that a finding can point at the source line to edit.
+
+The browser only measures (builder/lint/measure.js); these types carry its facts to the rules
+(builder/lint/rules.py), together with the source model the sections were built from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from builder.model import Deck, Slide
+
+SIDES = ("top", "right", "bottom", "left")
+
+
+@dataclass(frozen=True, slots=True)
+class Clip:
+    """A box on the slide that cuts its own text (a code line wider than its block)."""
+
+    tag: str
+    x: int  # pixels cut on the right
+    y: int  # pixels cut at the bottom
+    text: str  # the widest line of the box's text
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    src: str  # as written in the page
+    url: str  # as the browser resolved it
+    loaded: bool
+    natural: tuple[int, int]
+    shown: tuple[int, int]  # CSS pixels of the 1600x900 stage
+
+
+@dataclass(slots=True)
+class Section:
+    """One `<section class="slide">`: a `--` step of an authored slide, or a generated slide."""
+
+    index: int  # 0-based position in the deck; the deck's URL is `#index+1`
+    source: str | None  # "path:line" (None for generated slides)
+    generated: str | None
+    step: str  # "k/n", or "" for a slide of one step
+    over: tuple[int, int, int, int]  # pixels past the frame's top, right, bottom, left edges
+    clips: list[Clip]
+    links: list[str]  # #hrefs that lead to no slide
+    pictures: list[Picture]
+    empty: bool
+
+    @classmethod
+    def from_page(cls, fact: dict[str, Any]) -> Section:
+        return cls(index=fact["i"], source=fact.get("source"), generated=fact.get("generated"),
+                   step=fact.get("step", ""), over=tuple(int(x) for x in fact["over"]),  # type: ignore[arg-type]
+                   clips=[Clip(c["tag"], int(c["x"]), int(c["y"]), c["text"]) for c in fact["clips"]],
+                   links=list(fact["links"]),
+                   pictures=[Picture(p["src"], p["url"], bool(p["loaded"]),
+                                     (int(p["natural"][0]), int(p["natural"][1])),
+                                     (int(p["shown"][0]), int(p["shown"][1]))) for p in fact["pictures"]],
+                   empty=bool(fact["empty"]))
+
+
+@dataclass(slots=True)
+class ShownSlide:
+    """An authored slide as one deck page shows it (all its `--` steps), or a generated slide."""
+
+    slide: Slide | None
+    sections: list[Section]
+
+    @property
+    def path(self) -> str | None:
+        return self.slide.path if self.slide else None
+
+    @property
+    def line(self) -> int | None:
+        return self.slide.line if self.slide else None
+
+    def where_of(self, *needles: str) -> tuple[str, int | None] | None:
+        """The first source line of the slide (its final step, notes excluded) holding one of
+        `needles`, as (path, line): a finding about a link or a code line points at that line
+        (in an @@INCLUDEd file when it came from one), not at the top of the slide."""
+        if self.slide is None:
+            return None
+        final = self.slide.increments[-1]
+        for text, (path, line) in zip(final.source.split("\n"), final.lines, strict=False):
+            if any(n and n in text for n in needles):
+                return path, line
+        return None
+
+    def section_line(self, section: Section) -> int | None:
+        if section.source:
+            return int(section.source.rpartition(":")[2])
+        return self.line
+
+
+@dataclass(slots=True)
+class Page:
+    """One built deck in one language, as the rules see it."""
+
+    deck: Deck
+    lang: str
+    html: Path
+    repo: Path
+    styled: frozenset[str] = frozenset()  # class names that some style rule of the page names
+    known: frozenset[str] = frozenset()  # classes that mean something without a style (exclude)
+    first_named: dict[str, Slide] = field(default_factory=dict)  # name -> first shown slide
+
+    @property
+    def tag(self) -> str:
+        """Appended to measures that depend on the language: ` [fr]` (nothing for English)."""
+        return "" if self.lang == "en" else f" [{self.lang}]"
