@@ -78,14 +78,16 @@ class ShownSlide:
 
     def where_of(self, *needles: str) -> tuple[str, int | None] | None:
         """The first source line of the slide (its final step, notes excluded) holding one of
-        `needles`, as (path, line): a finding about a link or a code line points at that line
-        (in an @@INCLUDEd file when it came from one), not at the top of the slide."""
+        `needles` (tried in order), as (path, line): a finding about a link or a code line
+        points at that line (in an @@INCLUDEd file when it came from one), not at the slide."""
         if self.slide is None:
             return None
         final = self.slide.increments[-1]
-        for text, (path, line) in zip(final.source.split("\n"), final.lines, strict=False):
-            if any(n and n in text for n in needles):
-                return path, line
+        lines = list(zip(final.source.split("\n"), final.lines, strict=False))
+        for needle in (n for n in needles if n):  # the most telling first
+            for text, where in lines:
+                if needle in text:
+                    return where
         return None
 
     def section_line(self, section: Section) -> int | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -23,6 +24,7 @@ from builder.checks import check
 from builder.diagnostics import Diagnostic, Location, error, note, warning
 from builder.lint.facts import SIDES, Page, Section, ShownSlide
 from builder.markdown.inline import children
+from builder.model import Slide
 from builder.render.chromium import file_path
 
 TOLERANCE = 1  # pixels: sub-pixel rounding is no overflow
@@ -42,6 +44,23 @@ def _at(shown: ShownSlide, page: Page, section: Section | None = None) -> tuple[
     if shown.slide is not None:
         return shown.slide.path, shown.slide.line
     return page.deck.path, None
+
+
+@lru_cache(maxsize=64)
+def _file_lines(path: Path) -> tuple[str, ...]:
+    try:
+        return tuple(path.read_text("utf-8", errors="replace").split("\n"))
+    except OSError:
+        return ()
+
+
+def _property_line(page: Page, slide: Slide, key: str) -> int:
+    """The line of a slide's `key:` property (the model keeps the slide's first line only)."""
+    lines = _file_lines(page.repo / slide.path)
+    for n in range(slide.line, min(slide.line + 12, len(lines) + 1)):
+        if re.match(rf"\s*{re.escape(key)}\s*:", lines[n - 1]):
+            return n
+    return slide.line
 
 
 def _quoted(text: str) -> str:
@@ -92,7 +111,8 @@ def _broken_anchor(shown: ShownSlide, page: Page) -> Iterator[Diagnostic]:
             if href in seen:
                 continue
             seen.add(href)
-            where = shown.where_of(f"({href})", f'"{href}"', f"'{href}'", href) or _at(shown, page, section)
+            where = (shown.where_of(f"({href})", f'"{href}"', f"'{href}'", href if len(href) > 2 else "")
+                     or _at(shown, page, section))
             if href == "#":
                 yield warning(*where, f"{_what(shown)}link to `#` leads nowhere")
             else:
@@ -221,7 +241,7 @@ def _unstyled_class(shown: ShownSlide, page: Page) -> Iterator[Diagnostic]:
     known = page.styled | page.known
     for name in shown.slide.classes:
         if name not in known:
-            yield warning(shown.slide.path, shown.slide.line,
+            yield warning(shown.slide.path, _property_line(page, shown.slide, "class"),
                           f"slide class {name!r} has no style rule{_suggest(name, page)}")
     for name, path, line in _macros(shown):
         if name not in known:
@@ -246,7 +266,8 @@ def _duplicate_name(shown: ShownSlide, page: Page) -> Iterator[Diagnostic]:
         return
     first = page.first_named.get(slide.name)
     if first is not None and first is not slide:
-        yield warning(slide.path, slide.line,
-                      f"slide name {slide.name!r} is already used at {first.path}:{first.line}: "
+        here, there = _property_line(page, slide, "name"), _property_line(page, first, "name")
+        yield warning(slide.path, here,
+                      f"slide name {slide.name!r} is already used at {first.path}:{there}: "
                       f"links to #{slide.name} go there",
-                      related=(Location(first.path, first.line, "first used here"),))
+                      related=(Location(first.path, there, "first used here"),))

@@ -1,0 +1,286 @@
+"""Each lint rule on a small course of its own, linted in real Chromium.
+
+One course, one chapter per rule: each chapter holds slides that break the rule and slides
+that must not be reported, so each test asserts exactly the findings of its chapter.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import in_a_thread, png, write
+
+from builder.diagnostics import Diagnostic
+from builder.lint.run import lint
+
+BULLETS = "\n\n".join(f"- point number {n}" for n in range(1, 25))
+CENTRED = "\n\n".join(f"Centred line {n}" for n in range(1, 16))
+WIDE = "W" * 120
+LONG_CODE = "kubectl get pods " + "--selector=app=consul " * 12
+
+TEMPLATES = {
+    "overflow.md": """
+        # Overflow
+
+        - this slide fits
+
+        ---
+
+        ## Too tall
+
+        @BULLETS@
+
+        ---
+
+        ## Tall from its second step
+
+        - first step fits
+        --
+
+        @BULLETS@
+
+        ---
+
+        ## Too wide
+
+        @WIDE@
+
+        ---
+
+        class: title
+
+        @CENTRED@
+
+        ---
+
+        ## A wide code block scrolls: a clip, not an overflow
+
+        ```bash
+        @LONG_CODE@
+        ```
+        """,
+    "anchors.md": """
+        # Anchors
+
+        - [contents](#toc-part-1), [the title](#toc-anchors), [slide 3](#3)
+
+        - [by source](#src:slides/anchors.md:1), [a named slide](#named)
+
+        ---
+
+        name: named
+
+        ## Broken ones
+
+        - See [the missing section](#toc-no-such-title)
+
+        - And [a typo](#nammed)
+
+        - And [nothing](#)
+
+        - But @@LINK[k8s/present.yaml] exists
+
+        - While @@LINK[k8s/absent.yaml] does not
+        """,
+    "pictures.md": """
+        # Pictures
+
+        ![fits](images/small.png)
+
+        ---
+
+        ## Missing
+
+        ![gone](images/missing.png)
+
+        ---
+
+        ## Remote
+
+        ![far](https://example.org/logo.png)
+
+        ---
+
+        ## Far too large
+
+        ![huge](images/huge.png)
+        """,
+    "classes.md": """
+        class: pci
+
+        # Classes
+
+        - .smal[a misspelt macro] and .small[a known one], .red[another]
+
+        ---
+
+        class: pic, in-person
+
+        ## Known classes
+
+        .footnote[fine]
+        """,
+    "empty.md": """
+        # Empty
+
+        - the next slide is empty
+
+        ---
+
+        ---
+
+        ## Notes only are empty too
+        ???
+        notes are not shown
+        """,
+    "names.md": """
+        # Names
+
+        ---
+
+        name: intro
+
+        ## First
+
+        ---
+
+        name: intro
+
+        ## Second, same name
+        """,
+}
+
+
+CHAPTERS = {
+    name: textwrap.dedent(text).lstrip("\n").replace("@BULLETS@", BULLETS).replace("@CENTRED@", CENTRED)
+    .replace("@WIDE@", WIDE).replace("@LONG_CODE@", LONG_CODE)
+    for name, text in TEMPLATES.items()
+}
+
+
+@pytest.fixture(scope="module")
+def zoo(tmp_path_factory, chromium) -> tuple[Path, list[Diagnostic]]:
+    root = tmp_path_factory.mktemp("zoo")
+    content = "\n".join(f"- - {name}" for name in CHAPTERS)
+    write(root, "slides/zoo.yml", f"title: Zoo\ncontent:\n{content}\n")
+    for name, text in CHAPTERS.items():
+        write(root, f"slides/{name}", text)
+    write(root, "slides/images/small.png", png(40, 30))
+    write(root, "slides/images/huge.png", png(4000, 3000))  # shown at most 560 px high
+    write(root, "k8s/present.yaml", "kind: List\n")
+    result = in_a_thread(lint, root, langs=("en",))
+    return root, result.diagnostics
+
+
+def found(zoo, chapter: str, check: str | None = None) -> list[str]:
+    root, diagnostics = zoo
+    return [str(d) for d in diagnostics
+            if d.path == f"slides/{chapter}" and (check is None or d.check == check)]
+
+
+def _lines(chapter: str) -> list[str]:
+    return CHAPTERS[chapter].split("\n")
+
+
+def line(chapter: str, needle: str) -> int:
+    """1-based line of `needle` in the chapter as written to disk."""
+    return next(n for n, text in enumerate(_lines(chapter), 1) if needle in text)
+
+
+def slide(chapter: str, needle: str) -> int:
+    """The line a slide or step starts on: just after the separator above `needle`."""
+    lines = _lines(chapter)
+    at = line(chapter, needle) - 1
+    while at > 0 and lines[at - 1] not in ("---", "--"):
+        at -= 1
+    return at + 1
+
+
+def by_place(got: list[str]) -> dict[str, str]:
+    return {g.split(": ")[0]: g for g in got}
+
+
+def excess(finding: str, side: str) -> int:
+    return int(finding.split(f" px at the {side}")[0].split(" ")[-1])
+
+
+def test_overflow_is_measured_at_every_step_with_its_excess(zoo):
+    got = by_place(found(zoo, "overflow.md", "overflow"))
+    tall = got.pop(f"slides/overflow.md:{slide('overflow.md', '## Too tall')}")
+    assert ": content runs past the 16:9 frame by " in tall  # an error: no label
+    assert 300 < excess(tall, "bottom") < 2000
+    # Only the second step of this slide overflows: reported at that step's line.
+    step2 = got.pop(f"slides/overflow.md:{line('overflow.md', '- first step fits') + 2}")
+    assert step2.endswith(" px at the bottom (from step 2/2)")
+    wide = got.pop(f"slides/overflow.md:{slide('overflow.md', '## Too wide')}")
+    assert excess(wide, "right") > 500 and "bottom" not in wide
+    centred = got.pop(f"slides/overflow.md:{slide('overflow.md', 'class: title')}")
+    assert excess(centred, "top") > 100 and excess(centred, "bottom") > 100
+    assert got == {}  # the slide that fits, the wide code block: no overflow
+
+
+def test_a_code_line_wider_than_its_block_is_clipped_text(zoo):
+    got = found(zoo, "overflow.md", "clipped-text")
+    at = line("overflow.md", "kubectl get pods")
+    assert len(got) == 1
+    assert got[0].startswith(f"slides/overflow.md:{at}: warning: code line cut by ")
+    assert "kubectl get pods --selector=app=consul" in got[0]
+
+
+def test_anchors_that_lead_nowhere(zoo):
+    got = found(zoo, "anchors.md", "broken-anchor")
+    assert got == [
+        f"slides/anchors.md:{line('anchors.md', '#toc-no-such-title')}: link to #toc-no-such-title: "
+        "no slide of zoo has that name or anchor",
+        f"slides/anchors.md:{line('anchors.md', '#nammed')}: link to #nammed: "
+        "no slide of zoo has that name or anchor",
+        f"slides/anchors.md:{line('anchors.md', '[nothing]')}: warning: link to `#` leads nowhere",
+    ]
+
+
+def test_link_targets_missing_from_the_repository(zoo):
+    assert found(zoo, "anchors.md", "link-target") == [
+        f"slides/anchors.md:{line('anchors.md', 'k8s/absent.yaml')}: "
+        "@@LINK target not found in the repository: k8s/absent.yaml"]
+
+
+def test_pictures_missing_remote_and_far_too_large(zoo):
+    got = found(zoo, "pictures.md")
+    assert got[:2] == [
+        f"slides/pictures.md:{line('pictures.md', 'missing.png')}: "
+        "picture not found: slides/images/missing.png",
+        f"slides/pictures.md:{line('pictures.md', 'example.org')}: warning: remote picture: the deck "
+        "must work without a network (copy it into slides/images/): https://example.org/logo.png",
+    ]
+    assert len(got) == 3
+    assert got[2].startswith(f"slides/pictures.md:{line('pictures.md', 'huge.png')}: note: picture is "
+                             "4000×3000 px but shown at 747×560: 5× larger than needed "
+                             "(slides/images/huge.png; ")
+
+
+def test_classes_and_macros_without_a_style_rule(zoo):
+    assert found(zoo, "classes.md") == [
+        "slides/classes.md:1: warning: slide class 'pci' has no style rule (did you mean 'pic'?)",
+        f"slides/classes.md:{line('classes.md', '.smal[')}: warning: macro .smal[ has no style rule "
+        "(did you mean 'small'?)",
+    ]
+
+
+def test_empty_slides(zoo):
+    assert found(zoo, "empty.md") == [
+        f"slides/empty.md:{line('empty.md', '- the next slide') + 3}: warning: empty slide: "
+        "nothing on it is shown",
+    ]
+
+
+def test_a_name_used_twice(zoo):
+    first = line("names.md", "name: intro")
+    second = line("names.md", "## Second") - 2
+    assert second > first
+    got = [d for d in zoo[1] if d.path == "slides/names.md"]
+    assert [str(d) for d in got] == [
+        f"slides/names.md:{second}: warning: slide name 'intro' is already used at "
+        f"slides/names.md:{first}: links to #intro go there"]
+    assert [(r.path, r.line) for r in got[0].related] == [("slides/names.md", first)]
