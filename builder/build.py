@@ -26,6 +26,7 @@ from builder.manifest import load_manifest
 from builder.model import Chapter, Deck, Entry
 from builder.render.deck import assemble, render_outline
 from builder.render.html import RenderedChapter, render_chapter
+from builder.render.index import Built, write_index
 from builder.render.ui import ui_strings
 
 LANGUAGES = ("en", "fr")  # English is the source; others come from slides/locale/<lang>/
@@ -247,10 +248,17 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
                     if (lang, rel) not in copied:
                         copied.add((lang, rel))
                         copy_atomic(repo / "slides" / rel, out / lang / rel)
+    write_index(out, index_rows(repo, report.outputs), langs[0])
     phase("write")
     report.warnings = list(dict.fromkeys(report.warnings))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def index_rows(repo: Path, outputs: list[DeckOutput]) -> list[Built]:
+    """What the course's index page says of each deck built (`coursekit pdf` rewrites it)."""
+    return [Built(o.deck.stem, o.lang, deck_title(repo, o.deck, o.lang), o.slides, o.deck.duration)
+            for o in outputs]
 
 
 def _local_image(src: str) -> str | None:

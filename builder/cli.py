@@ -140,17 +140,19 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _pdf(args: argparse.Namespace) -> int:
-    from builder.build import build, find_manifests
+    from builder.build import build, find_manifests, index_rows
+    from builder.render.index import write_index
     from builder.render.pdf import write_pdfs
 
     repo = args.repo.resolve()
     out = (args.out or repo / "dist").resolve()
     manifests = [m if m.is_absolute() or m.exists() else repo / m for m in args.manifests]
-    build(repo, out, manifests or None, args.lang)  # PDFs of what the sources say now
+    report = build(repo, out, manifests or None, args.lang)  # PDFs of what the sources say now
     stems = [m.stem for m in (manifests or find_manifests(repo))]
     decks = [out / lang / f"{stem}.html" for lang in args.lang for stem in stems]
     for path in write_pdfs(decks, notes=args.notes, jobs=args.jobs):
         print(os.path.relpath(path))
+    write_index(out, index_rows(repo, report.outputs), args.lang[0])  # now with the PDFs
     return 0
 
 

@@ -20,7 +20,7 @@ except AttributeError:  # PyYAML built without libyaml
     _Loader = yaml.SafeLoader  # type: ignore[misc]
 
 STRING_KEYS = ("chat", "gitrepo", "slides", "zip", "html", "slidenumberprefix")
-KNOWN_KEYS = frozenset(("title", "exclude", "content", *STRING_KEYS))
+KNOWN_KEYS = frozenset(("title", "exclude", "content", "duration", *STRING_KEYS))
 
 
 def relpath(path: Path, repo: Path) -> str:
@@ -65,8 +65,9 @@ def load_manifest(path: Path, repo: Path) -> Deck:
     title = _scalar(fields["title"], shown, "title") if "title" in fields else path.stem
     exclude = _exclude(fields.get("exclude"), shown)
     parts = _content(fields["content"], shown, repo)
+    duration = _scalar(fields["duration"], shown, "duration").strip() if "duration" in fields else ""
     return Deck(path=shown, stem=path.stem, title=title.strip("\n"), strings=strings,
-                exclude=exclude, parts=parts)
+                exclude=exclude, parts=parts, duration=duration)
 
 
 def _line(node: yaml.Node) -> int:

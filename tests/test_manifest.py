@@ -77,3 +77,13 @@ def test_malformed_manifests(course, text, line, message):
     with pytest.raises(CourseError) as err:
         load_manifest(path, course.root)
     assert (err.value.path, err.value.line, err.value.message) == ("slides/bad.yml", line, message)
+
+
+def test_duration_is_a_free_string_for_the_index_page(course):
+    course.write("slides/a.md", "# x\n")
+    timed = load_manifest(course.write("slides/t.yml", "duration: 2 days\ncontent:\n- a.md\n"), course.root)
+    assert timed.duration == "2 days"
+    untimed = load_manifest(course.write("slides/u.yml", "content:\n- a.md\n"), course.root)
+    assert untimed.duration == ""
+    with pytest.raises(CourseError, match="`duration` must be a string"):
+        load_manifest(course.write("slides/v.yml", "duration: [1]\ncontent:\n- a.md\n"), course.root)
