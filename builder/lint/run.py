@@ -10,6 +10,7 @@ that a finding about a section of the page can name the line of Markdown to edit
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import time
 from collections.abc import Callable, Iterable
@@ -22,7 +23,7 @@ import builder
 from builder import checks
 from builder.build import LANGUAGES, build, check_languages, find_manifests, load_decks
 from builder.chapter import parse_chapter
-from builder.diagnostics import Diagnostic, error, unique
+from builder.diagnostics import Diagnostic, error, unique, warning
 from builder.files import read_text
 from builder.lint.facts import Page, Section, ShownSlide
 from builder.lint.rules import SEMANTIC_CLASSES
@@ -35,6 +36,8 @@ CHUNK_MIN = 300  # sections: below this, a page of its own costs more (loading) 
 SETTLE_MS = 5000  # the longest a picture may take to load or fail
 THUMBS_MAX = 150  # thumbnails in the HTML report, at most
 THUMB = {"width": 480, "height": 270}
+PAGE_TIMEOUT = 60.0  # seconds to load and measure a page, plus 20 ms a slide (a script on a
+                     # slide may loop forever: the page is then given up, not waited for)
 
 
 @dataclass(slots=True)
@@ -204,7 +207,7 @@ async def _check_chunk(context, chunk: _Chunk, budget: list[int]
     tab = await context.new_page()
     failures: list[str] = []
     tab.on("pageerror", lambda e: failures.append(str(e).split("\n")[0]))
-    limit = 60 + chunk.total / 50  # seconds: generous for a big deck on a busy machine
+    limit = PAGE_TIMEOUT + chunk.total / 50
     try:
         await tab.goto(page.html.as_uri() + f"#{chunk.start + 1}", wait_until="load",
                        timeout=limit * 1000)
@@ -212,8 +215,9 @@ async def _check_chunk(context, chunk: _Chunk, budget: list[int]
             tab.evaluate(_measure_js(), {"from": chunk.start, "to": chunk.stop, "settle": SETTLE_MS}),
             timeout=limit)
     except Exception as exc:  # noqa: BLE001 - a deck that will not load or measure is a finding
-        await tab.close()
-        reason = "took too long" if isinstance(exc, asyncio.TimeoutError) else str(exc).split("\n")[0]
+        await _close(tab)
+        timeout = isinstance(exc, asyncio.TimeoutError) or "Timeout" in type(exc).__name__
+        reason = f"gave up after {limit:.0f} s" if timeout else str(exc).split("\n")[0]
         return [error(page.deck.path, None, f"{page.html.name} ({page.lang}) could not be measured "
                                             f"in Chromium: {reason}")], []
     try:
@@ -222,16 +226,25 @@ async def _check_chunk(context, chunk: _Chunk, budget: list[int]
         page.first_named = _first_named(chunk)
         diagnostics, problems = _run_checks(chunk, sections)
         for message in dict.fromkeys(failures):
-            diagnostics.append(error(page.deck.path, None, f"a script of {page.html.name} "
-                                                           f"({page.lang}) failed: {message}"))
+            diagnostics.append(warning(page.deck.path, None, f"a script in {page.html.name} "
+                                                             f"({page.lang}) failed: {message}"))
         for problem in problems:
             if budget[0] <= 0:
                 break
             budget[0] -= 1
-            problem.thumbnail = await _thumbnail(tab, problem.index)
+            try:
+                problem.thumbnail = await asyncio.wait_for(_thumbnail(tab, problem.index), 20)
+            except Exception:  # noqa: BLE001 - a picture is a nicety: the finding stands without it
+                break
         return diagnostics, problems
     finally:
-        await tab.close()
+        await _close(tab)
+
+
+async def _close(tab) -> None:
+    """Close a page, even one whose script is stuck in a loop (the browser goes at the end)."""
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(tab.close(run_before_unload=False), 10)
 
 
 def _first_named(chunk: _Chunk) -> dict[str, Slide]:

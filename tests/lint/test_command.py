@@ -159,3 +159,15 @@ def test_version(tmp_path: Path):
     result = run_cli("--version", cwd=tmp_path)
     assert result.returncode == 0
     assert re.fullmatch(r"coursekit \d+\.\d+\.\d+\S*\n", result.stdout)
+
+
+def test_a_slide_whose_script_never_ends_is_given_up_not_waited_for(tmp_path: Path, chromium,
+                                                                    monkeypatch):
+    from builder.lint import run
+
+    monkeypatch.setattr(run, "PAGE_TIMEOUT", 3.0)
+    write(tmp_path, "slides/deck.yml", "title: Loop\ncontent:\n- ch.md\n")
+    write(tmp_path, "slides/ch.md", "# Loop\n\n<script>for (;;) {}</script>\n")
+    result = in_a_thread(lint, tmp_path, langs=("en",))
+    assert [str(d) for d in result.diagnostics] == [
+        "slides/deck.yml: deck.html (en) could not be measured in Chromium: gave up after 3 s"]
