@@ -121,7 +121,13 @@ async (args) => {
       });
     }
 
-    fact.empty = !(content.innerText || "").trim() && !content.querySelector(MEDIA);
+    // Empty: nothing but blanks or hidden text, no picture. Only the final step needs asking
+    // (earlier steps show less), and innerText (which knows what is hidden) only if text exists.
+    const step = fact.step.split("/");
+    if (step[0] === step[1] || !fact.step) {
+      fact.empty = !content.querySelector(MEDIA)
+        && (!content.textContent.trim() || !(content.innerText || "").trim());
+    }
     return fact;
   }
 
