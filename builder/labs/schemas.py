@@ -499,6 +499,11 @@ class Schemas:
         self._bundle = _bundle(self.version)
         self._crds: dict[tuple[str, str, str], Any] = {}
 
+    @property
+    def definitions(self) -> dict[str, Any]:
+        """The release's schema definitions (read-only), for checks that need more than validation."""
+        return self._bundle.defs
+
     # -- custom resources ---------------------------------------------------------------------------
 
     def add_crds(self, docs: Iterable[object]) -> list[str]:

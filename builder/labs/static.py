@@ -19,8 +19,9 @@ from pathlib import Path
 import yaml
 
 from builder.config import Settings
+from builder.labs import rules
 from builder.labs.kubectl import KubectlGrammar
-from builder.labs.schemas import Problem, Schemas, YamlError, load_yaml_documents
+from builder.labs.schemas import Problem, Schemas, YamlError, format_path, load_yaml_documents
 from builder.labs.shell import Command, ShellSyntaxError, commands
 from builder.model import RUN_METHODS, Chapter, Deck, Lab, Step
 
@@ -70,6 +71,24 @@ class Finding:
 
 
 @dataclass(slots=True)
+class DocumentVerdict:
+    """The checker's verdict on one manifest document a lab applies: what `kubectl apply
+    --dry-run=server` is compared with (`coursekit labs check --verdicts`)."""
+
+    file: str          # repository file, or the chapter holding a here-document
+    index: int         # 1-based, among the non-empty documents of the file or here-document
+    line: int
+    kind: str
+    name: str
+    errors: list[str] = field(default_factory=list)
+    here_document: str | None = None  # the whole here-document, when the manifest is one
+
+    @property
+    def verdict(self) -> str:
+        return "reject" if self.errors else "accept"
+
+
+@dataclass(slots=True)
 class CheckReport:
     findings: list[Finding] = field(default_factory=list)
     labs: list[tuple[Chapter, Lab]] = field(default_factory=list)
@@ -78,6 +97,7 @@ class CheckReport:
     manifests: int = 0
     documents: int = 0
     fragments: int = 0
+    verdicts: list[DocumentVerdict] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -347,11 +367,17 @@ class Checker:
         except UnicodeDecodeError:
             return [(1, "file is not UTF-8", "error")]
         out = []
+        text = path.read_text(encoding="utf-8")
         for number, (doc_line, doc) in enumerate(docs, 1):
             self.report.documents += 1
-            for problem in self.schemas.validate(doc):
-                at = field_line(path.read_text(encoding="utf-8"), doc_line, problem.path)
-                out.append((at, _doc_message(number, doc, problem), _severity(problem)))
+            problems = self.schemas.validate(doc)
+            found = [(field_line(text, doc_line, p.path), _doc_message(number, doc, p), _severity(p))
+                     for p in problems]
+            found += [(f.line or doc_line, f.message, f.severity)
+                      for f in self._rules(doc, problems, text, doc_line, _doc_head(number, doc))]
+            out += found
+            errors = [message for _, message, severity in found if severity == "error"]
+            self.report.verdicts.append(DocumentVerdict(rel, number, doc_line, *_kind_name(doc), errors))
         return out
 
     def _check_documents(self, text: str, path: str, first_line: int, lab: Lab | None,
@@ -364,10 +390,19 @@ class Checker:
             return
         for number, (doc_line, doc) in enumerate(docs, 1):
             self.report.documents += 1
-            for problem in self.schemas.validate(doc):
+            problems = self.schemas.validate(doc)
+            errors = []
+            for problem in problems:
                 at = field_line(text, doc_line, problem.path)
                 self._add(path, first_line + at - 1, _doc_message(number, doc, problem),
                           _severity(problem), lab)
+                errors += [_doc_message(number, doc, problem)] if _severity(problem) == "error" else []
+            for finding in self._rules(doc, problems, text, doc_line, _doc_head(number, doc)):
+                self._add(path, first_line + (finding.line or doc_line) - 1, finding.message,
+                          finding.severity, lab)
+                errors += [finding.message] if finding.is_error else []
+            self.report.verdicts.append(DocumentVerdict(
+                path, number, first_line + doc_line - 1, *_kind_name(doc), errors, here_document=text))
 
     def _check_slide_yaml(self, text: str, path: str, line: int) -> None:
         self.report.fragments += 1
@@ -380,9 +415,14 @@ class Checker:
         for doc_line, doc in docs:
             if isinstance(doc, dict) and "apiVersion" in doc and "kind" in doc:
                 self.report.documents += 1
-                for problem in self.schemas.validate(doc):
+                problems = self.schemas.validate(doc)
+                for problem in problems:
                     at = line + field_line(text, doc_line, problem.path) - 1
                     self._add(path, at, _doc_message(None, doc, problem), _severity(problem))
+                # Not applied as written: what the API server would reject is worth a warning here.
+                for finding in self._rules(doc, problems, text, doc_line, _doc_head(None, doc)):
+                    self._add(path, line + (finding.line or doc_line) - 1, finding.message,
+                              "note" if finding.severity == "note" else "warning")
             elif isinstance(doc, dict) and doc:
                 where, problems = self.schemas.validate_fragment(doc)
                 for problem in problems:
@@ -390,6 +430,19 @@ class Checker:
                     place = f" (as part of a {where})" if where else ""
                     self._add(path, at, _field(problem) + problem.message + place,
                               _severity(problem))
+
+    # -- semantic rules (builder.labs.rules): what the API server rejects beyond the schema -------
+
+    def _rules(self, doc: object, problems: list[Problem], text: str, doc_line: int,
+               head: str) -> list:
+        """The rules' findings on a document whose kind and version the target serves; their
+        lines are relative to `text`."""
+        if not isinstance(doc, dict) or any(p.kind in _UNSERVED for p in problems):
+            return []
+        context = rules.ManifestContext(
+            path="", line_of=lambda parts: field_line(text, doc_line, format_path(parts)),
+            version=self.schemas.version, head=head, definitions=self.schemas.definitions)
+        return rules.check_document(doc, context)
 
     def _load_crds(self) -> None:
         """Custom resources are checked against the repository's own CRDs."""
@@ -444,6 +497,23 @@ def field_line(text: str, doc_line: int, field_path: str) -> int:
         else:
             break
     return line
+
+
+_UNSERVED = frozenset({"removed-api", "unknown-kind", "not-an-object", "unchecked"})
+
+
+def _kind_name(doc: object) -> tuple[str, str]:
+    if not isinstance(doc, dict):
+        return "", ""
+    meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
+    return str(doc.get("kind", "")), str(meta.get("name") or "")
+
+
+def _doc_head(number: int | None, doc: object) -> str:
+    """`document 2 (Deployment web): `, the prefix of every finding about a document."""
+    kind, name = _kind_name(doc)
+    what = f"{kind or '?'}{' ' + name if name else ''}" if isinstance(doc, dict) else ""
+    return f"document {number} ({what}): " if number is not None else (f"{what}: " if what else "")
 
 
 def _doc_message(number: int | None, doc: object, problem: Problem) -> str:
