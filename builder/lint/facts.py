@@ -40,6 +40,7 @@ class Section:
     """One `<section class="slide">`: a `--` step of an authored slide, or a generated slide."""
 
     index: int  # 0-based position in the deck; the deck's URL is `#index+1`
+    id: str
     source: str | None  # "path:line" (None for generated slides)
     generated: str | None
     step: str  # "k/n", or "" for a slide of one step
@@ -48,10 +49,12 @@ class Section:
     links: list[str]  # #hrefs that lead to no slide
     pictures: list[Picture]
     empty: bool
+    lost: list[str] = field(default_factory=list)  # ids of the built sections missing after it
 
     @classmethod
     def from_page(cls, fact: dict[str, Any]) -> Section:
-        return cls(index=fact["i"], source=fact.get("source"), generated=fact.get("generated"),
+        return cls(index=fact["i"], id=fact.get("id") or "", source=fact.get("source"),
+                   generated=fact.get("generated"),
                    step=fact.get("step", ""), over=tuple(int(x) for x in fact["over"]),  # type: ignore[arg-type]
                    clips=[Clip(c["tag"], int(c["x"]), int(c["y"]), c["text"]) for c in fact["clips"]],
                    links=list(fact["links"]),
@@ -107,6 +110,7 @@ class Page:
     styled: frozenset[str] = frozenset()  # class names that some style rule of the page names
     known: frozenset[str] = frozenset()  # classes that mean something without a style (exclude)
     first_named: dict[str, Slide] = field(default_factory=dict)  # name -> first shown slide
+    lost: frozenset[str] = frozenset()  # ids in the built file that the browser never saw
 
     @property
     def tag(self) -> str:

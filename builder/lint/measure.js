@@ -9,7 +9,8 @@
    Per section: how far the content runs past each edge of the frame, boxes that cut their
    text (a code line wider than its block), #links that lead nowhere, pictures (loaded or not,
    natural and shown sizes), and whether anything at all is shown. Per page: the class names
-   that some style rule mentions. */
+   that some style rule mentions, and the ids of the sections the browser found (raw HTML on a
+   slide, an unclosed `<!--` say, can swallow the slides after it). */
 async (args) => {
   const { from, to, settle } = args;
   const deck = document.getElementById("ck-deck") || document.querySelector("main.deck");
@@ -80,7 +81,8 @@ async (args) => {
     const scale = frame.width / width || 1;
     const content = slide.querySelector(":scope > .content") || slide;
     const fact = {
-      i: i, source: slide.getAttribute("data-source"), generated: slide.getAttribute("data-generated"),
+      i: i, id: slide.id, source: slide.getAttribute("data-source"),
+      generated: slide.getAttribute("data-generated"),
       step: slide.getAttribute("data-step") || "", over: [0, 0, 0, 0], clips: [], links: [], pictures: [],
       empty: false,
     };
@@ -137,5 +139,5 @@ async (args) => {
     show(i);
     facts.push(measure(slides[i], i));
   }
-  return { total: slides.length, classes: styledClasses(), sections: facts };
+  return { total: slides.length, ids: slides.map((s) => s.id), classes: styledClasses(), sections: facts };
 }

@@ -20,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from pygments.token import STANDARD_TYPES
+
 from builder.checks import check
 from builder.diagnostics import Diagnostic, Location, error, note, warning
 from builder.lint.facts import SIDES, Page, Section, ShownSlide
@@ -33,6 +35,7 @@ SHOWN_MAX = 60  # characters of a line quoted in a message
 _LINK_RE = re.compile(r"@@LINK\[([^\]\n]+)\]")
 # Classes that choose decks (a manifest's `exclude`) rather than a look.
 SEMANTIC_CLASSES = frozenset({"in-person", "self-paced"})
+_TOKEN_CLASSES = frozenset(STANDARD_TYPES.values())
 
 
 def _at(shown: ShownSlide, page: Page, section: Section | None = None) -> tuple[str, int | None]:
@@ -86,6 +89,19 @@ def _overflow(shown: ShownSlide, page: Page) -> Iterator[Diagnostic]:
                 f"{_what(shown)}content runs past the 16:9 frame by {sides}{step}{page.tag}")
 
 
+@check("page", name="lost-slides")
+def _lost_slides(shown: ShownSlide, page: Page) -> Iterator[Diagnostic]:
+    """Slides the browser never sees: raw HTML on this slide swallows the rest of the deck."""
+    for section in shown.sections:
+        if section.lost:
+            n = len(section.lost)
+            yield error(*_at(shown, page, section),
+                        f"{_what(shown)}the {n} slide{'s' if n > 1 else ''} after this one "
+                        f"{'are' if n > 1 else 'is'} lost from the page{page.tag}: raw HTML here "
+                        "(an unclosed `<!--`, `<script>` or `<textarea>`?) swallows "
+                        f"{'them' if n > 1 else 'it'}")
+
+
 @check("page", name="clipped-text")
 def _clipped_text(shown: ShownSlide, page: Page) -> Iterator[Diagnostic]:
     """A box that cuts its text: a code line wider than its block scrolls out of sight."""
@@ -108,8 +124,8 @@ def _broken_anchor(shown: ShownSlide, page: Page) -> Iterator[Diagnostic]:
     seen: set[str] = set()
     for section in shown.sections:
         for href in section.links:
-            if href in seen:
-                continue
+            if href in seen or href[1:] in page.lost:
+                continue  # a link to a lost slide: the lost-slides error says why
             seen.add(href)
             where = (shown.where_of(f"({href})", f'"{href}"', f"'{href}'", href if len(href) > 2 else "")
                      or _at(shown, page, section))
@@ -228,24 +244,30 @@ def _macros(shown: ShownSlide) -> Iterator[tuple[str, str, int]]:
                         yield (name, *where(tok.map[0]))
 
 
-def _suggest(name: str, page: Page) -> str:
-    close = difflib.get_close_matches(name, sorted(page.styled | page.known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+def _look_alikes(page: Page) -> list[str]:
+    """Classes a misspelt name may have meant: those with a look, minus the code highlighter's
+    token classes (`nt`, `s2`) and the runtime's own (`ck-...`)."""
+    return sorted(c for c in page.styled if c not in _TOKEN_CLASSES and not c.startswith("ck-"))
 
 
 @check("page", name="unstyled-class")
 def _unstyled_class(shown: ShownSlide, page: Page) -> Iterator[Diagnostic]:
-    """A slide class or `.name[` macro that no style rule knows: a misspelt `class: pci`."""
+    """A slide class or `.name[` macro that no style rule knows: a misspelt `class: pci` is a
+    warning; a name like no styled one is a note (often a tag that other decks exclude)."""
     if shown.slide is None:
         return
     known = page.styled | page.known
-    for name in shown.slide.classes:
-        if name not in known:
-            yield warning(shown.slide.path, _property_line(page, shown.slide, "class"),
-                          f"slide class {name!r} has no style rule{_suggest(name, page)}")
-    for name, path, line in _macros(shown):
-        if name not in known:
-            yield warning(path, line, f"macro .{name}[ has no style rule{_suggest(name, page)}")
+    found = [(f"slide class {name!r}", name, shown.slide.path, _property_line(page, shown.slide, "class"))
+             for name in shown.slide.classes]
+    found += [(f"macro .{name}[", name, path, line) for name, path, line in _macros(shown)]
+    for what, name, path, line in found:
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, _look_alikes(page), n=1, cutoff=0.6)
+        if close:
+            yield warning(path, line, f"{what} has no style rule (did you mean {close[0]!r}?)")
+        else:
+            yield note(path, line, f"{what} has no style rule: it changes nothing on the slide")
 
 
 @check("page", name="empty-slide")

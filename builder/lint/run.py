@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from builder.render.chromium import bounded, browser_context, check_chromium, wo
 
 checks.load("builder.lint.rules")
 
+_SECTION_ID_RE = re.compile(r'<section class="slide[^"]*" id="([^"]*)"')
 CHUNK_MIN = 300  # sections: below this, a page of its own costs more (loading) than it saves
 SETTLE_MS = 5000  # the longest a picture may take to load or fail
 THUMBS_MAX = 150  # thumbnails in the HTML report, at most
@@ -101,8 +103,12 @@ def lint(repo: Path, out: Path | None = None, manifests: list[Path] | None = Non
     known = frozenset(SEMANTIC_CLASSES | {c for d in decks for c in d.exclude})
     pages = [Page(deck=d, lang=lang, html=out / lang / f"{d.stem}.html", repo=repo, known=known)
              for d in decks for lang in langs]
-    results = asyncio.run(_check_pages(pages, chapters, out, workers(jobs), thumbnails))
-    diagnostics = _language_dedup(unique(d for r in results for d in r.diagnostics))
+    missing = [p for p in pages if not p.html.is_file()]  # a deck the build could not write
+    pages = [p for p in pages if p not in missing]
+    results = asyncio.run(_check_pages(pages, chapters, out, workers(jobs), thumbnails)) if pages else []
+    unbuilt = [error(p.deck.path, None, f"{p.html.name} ({p.lang}) was not built: "
+                                        "`coursekit build` says why") for p in missing]
+    diagnostics = _language_dedup(unique([*unbuilt, *(d for r in results for d in r.diagnostics)]))
     return LintResult(results, diagnostics, built, time.perf_counter() - started, out)
 
 
@@ -173,7 +179,7 @@ def _measure_js() -> str:
 
 
 def _chunks(pages: list[Page], chapters: dict, limit: int) -> list[_Chunk]:
-    counts = [p.html.read_bytes().count(b'<section class="slide') for p in pages]
+    counts = [_section_count(p.html) for p in pages]
     size = max(CHUNK_MIN, math.ceil(sum(counts) / limit))
     found = []
     for page, count in zip(pages, counts, strict=True):
@@ -223,6 +229,7 @@ async def _check_chunk(context, chunk: _Chunk, budget: list[int]
     try:
         page.styled = frozenset(measured["classes"])
         sections = [Section.from_page(f) for f in measured["sections"]]
+        _find_lost(page, measured["ids"], sections)
         page.first_named = _first_named(chunk)
         diagnostics, problems = _run_checks(chunk, sections)
         for message in dict.fromkeys(failures):
@@ -245,6 +252,32 @@ async def _close(tab) -> None:
     """Close a page, even one whose script is stuck in a loop (the browser goes at the end)."""
     with contextlib.suppress(Exception):
         await asyncio.wait_for(tab.close(run_before_unload=False), 10)
+
+
+def _find_lost(page: Page, seen: list[str], sections: list[Section]) -> None:
+    """Sections the builder wrote but the browser never saw: raw HTML on a slide (an unclosed
+    `<!--`, `<script>`, `<textarea>`) swallowed them. Each run of them is laid at the door of
+    the last section before it."""
+    if len(seen) == _section_count(page.html):
+        return
+    written = _section_ids(page.html)
+    present = set(seen)
+    page.lost = frozenset(i for i in written if i not in present)
+    by_id = {s_.id: s_ for s_ in sections if s_.id}
+    last = None
+    for section_id in written:
+        if section_id in present:
+            last = section_id
+        elif last in by_id:
+            by_id[last].lost.append(section_id)
+
+
+def _section_ids(html: Path) -> list[str]:
+    return _SECTION_ID_RE.findall(html.read_text("utf-8", errors="replace"))
+
+
+def _section_count(html: Path) -> int:
+    return html.read_bytes().count(b'<section class="slide')
 
 
 def _first_named(chunk: _Chunk) -> dict[str, Slide]:

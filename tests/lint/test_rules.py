@@ -121,6 +121,14 @@ TEMPLATES = {
         ## Known classes
 
         .footnote[fine]
+
+        ---
+
+        class: prometheus
+
+        ## A tag, like no styled class: a note
+
+        - .emoji[🙂] macros too
         """,
     "empty.md": """
         # Empty
@@ -149,6 +157,27 @@ TEMPLATES = {
         name: intro
 
         ## Second, same name
+        """,
+    "lost.md": """
+        # Lost
+
+        - a hidden comment below never closes: the rest of the deck is swallowed, even
+          [the named slide](#gone)
+
+        <!--
+        ```wait ready```
+
+        ---
+
+        ## Never seen
+
+        - [back](#toc-lost)
+
+        ---
+
+        name: gone
+
+        ## Never seen either
         """,
 }
 
@@ -265,6 +294,10 @@ def test_classes_and_macros_without_a_style_rule(zoo):
         "slides/classes.md:1: warning: slide class 'pci' has no style rule (did you mean 'pic'?)",
         f"slides/classes.md:{line('classes.md', '.smal[')}: warning: macro .smal[ has no style rule "
         "(did you mean 'small'?)",
+        f"slides/classes.md:{line('classes.md', 'class: prometheus')}: note: slide class 'prometheus' "
+        "has no style rule: it changes nothing on the slide",
+        f"slides/classes.md:{line('classes.md', '.emoji[')}: note: macro .emoji[ has no style rule: "
+        "it changes nothing on the slide",
     ]
 
 
@@ -284,3 +317,14 @@ def test_a_name_used_twice(zoo):
         f"slides/names.md:{second}: warning: slide name 'intro' is already used at "
         f"slides/names.md:{first}: links to #intro go there"]
     assert [(r.path, r.line) for r in got[0].related] == [("slides/names.md", first)]
+
+
+def test_slides_swallowed_by_raw_html_are_lost(zoo):
+    # Every slide after the unclosed comment is lost, to the end of the deck (this chapter is
+    # the deck's last); the link to one of them is not reported again.
+    got = found(zoo, "lost.md")
+    assert len(got) == 1
+    assert got[0].startswith(f"slides/lost.md:{slide('lost.md', '# Lost')}: the ")
+    assert got[0].endswith(" slides after this one are lost from the page: raw HTML here (an unclosed "
+                           "`<!--`, `<script>` or `<textarea>`?) swallows them")
+    assert got[0].split(": ")[1].startswith("the 2 slides after this one")
