@@ -13,7 +13,6 @@ class with no style, an empty slide, a reused name, a remote picture); a note as
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -244,6 +243,28 @@ def _macros(shown: ShownSlide) -> Iterator[tuple[str, str, int]]:
                         yield (name, *where(tok.map[0]))
 
 
+def _typos(a: str, b: str) -> int:
+    """Typing mistakes between two names: letters added, dropped, changed or swapped (the
+    optimal string alignment distance)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        prev2, prev = prev, row
+    return prev[-1]
+
+
+def _misspelt(name: str, candidates: list[str]) -> str | None:
+    """The styled class `name` is a typo of: one slip in a short name, two in a long one."""
+    allowed = 1 if len(name) <= 8 else 2
+    best = min(candidates, key=lambda c: (_typos(name, c), c), default=None)
+    return best if best is not None and _typos(name, best) <= allowed else None
+
+
 def _look_alikes(page: Page) -> list[str]:
     """Classes a misspelt name may have meant: those with a look, minus the code highlighter's
     token classes (`nt`, `s2`) and the runtime's own (`ck-...`)."""
@@ -263,9 +284,9 @@ def _unstyled_class(shown: ShownSlide, page: Page) -> Iterator[Diagnostic]:
     for what, name, path, line in found:
         if name in known:
             continue
-        close = difflib.get_close_matches(name, _look_alikes(page), n=1, cutoff=0.6)
+        close = _misspelt(name, _look_alikes(page))
         if close:
-            yield warning(path, line, f"{what} has no style rule (did you mean {close[0]!r}?)")
+            yield warning(path, line, f"{what} has no style rule (did you mean {close!r}?)")
         else:
             yield note(path, line, f"{what} has no style rule: it changes nothing on the slide")
 
