@@ -79,6 +79,10 @@ class ShownSlide:
     def line(self) -> int | None:
         return self.slide.line if self.slide else None
 
+    @property
+    def deck_dependent(self) -> bool:
+        return self.slide is None or any("@@" in inc.source for inc in self.slide.increments)
+
     def where_of(self, *needles: str) -> tuple[str, int | None] | None:
         """The first source line of the slide (its final step, notes excluded) holding one of
         `needles` (tried in order), as (path, line): a finding about a link or a code line
@@ -112,7 +116,9 @@ class Page:
     first_named: dict[str, Slide] = field(default_factory=dict)  # name -> first shown slide
     lost: frozenset[str] = frozenset()  # ids in the built file that the browser never saw
 
-    @property
-    def tag(self) -> str:
-        """Appended to measures that depend on the language: ` [fr]` (nothing for English)."""
-        return "" if self.lang == "en" else f" [{self.lang}]"
+    def tag(self, shown: ShownSlide) -> str:
+        """Appended to measures that depend on the language (` [fr]`, nothing for English) or
+        on the deck: a generated slide, or one with `@@` strings (`@@TOC@@` is each deck's)."""
+        where = [self.deck.stem] if shown.deck_dependent else []
+        where += [self.lang] if self.lang != "en" else []
+        return f" [{', '.join(where)}]" if where else ""

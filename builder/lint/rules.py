@@ -85,7 +85,7 @@ def _overflow(shown: ShownSlide, page: Page) -> Iterator[Diagnostic]:
                       if px > TOLERANCE)
     step = f" (from step {first.step})" if first.step else ""
     yield error(*_at(shown, page, first),
-                f"{_what(shown)}content runs past the 16:9 frame by {sides}{step}{page.tag}")
+                f"{_what(shown)}content runs past the 16:9 frame by {sides}{step}{page.tag(shown)}")
 
 
 @check("page", name="lost-slides")
@@ -95,8 +95,9 @@ def _lost_slides(shown: ShownSlide, page: Page) -> Iterator[Diagnostic]:
         if section.lost:
             n = len(section.lost)
             yield error(*_at(shown, page, section),
-                        f"{_what(shown)}the {n} slide{'s' if n > 1 else ''} after this one "
-                        f"{'are' if n > 1 else 'is'} lost from the page{page.tag}: raw HTML here "
+                        f"{_what(shown)}the {n} slide{'s' if n > 1 else ''} after this one in "
+                        f"{page.html.name} {'are' if n > 1 else 'is'} lost from the page{page.tag(shown)}: "
+                        "raw HTML here "
                         "(an unclosed `<!--`, `<script>` or `<textarea>`?) swallows "
                         f"{'them' if n > 1 else 'it'}")
 
@@ -114,7 +115,7 @@ def _clipped_text(shown: ShownSlide, page: Page) -> Iterator[Diagnostic]:
             cut = " and ".join(x for x in (f"{clip.x} px on the right" if clip.x else "",
                                            f"{clip.y} px at the bottom" if clip.y else "") if x)
             where = shown.where_of(clip.text, clip.text[:24]) or _at(shown, page, section)
-            yield warning(*where, f"{_what(shown)}{what} cut by {cut}: {_quoted(clip.text)}{page.tag}")
+            yield warning(*where, f"{_what(shown)}{what} cut by {cut}: {_quoted(clip.text)}{page.tag(shown)}")
 
 
 @check("page", name="broken-anchor")

@@ -55,6 +55,12 @@ TEMPLATES = {
 
         ---
 
+        ## A slide with the deck's own words: @@TITLE@@
+
+        @BULLETS@
+
+        ---
+
         ## A wide code block scrolls: a clip, not an overflow
 
         ```bash
@@ -247,6 +253,9 @@ def test_overflow_is_measured_at_every_step_with_its_excess(zoo):
     assert excess(wide, "right") > 500 and "bottom" not in wide
     centred = got.pop(f"slides/overflow.md:{slide('overflow.md', 'class: title')}")
     assert excess(centred, "top") > 100 and excess(centred, "bottom") > 100
+    own = got.pop(f"slides/overflow.md:{slide('overflow.md', '@@TITLE@@')}")
+    assert own.endswith(" px at the bottom [zoo]")  # measured in this deck: said so
+    assert tall.endswith(" px at the bottom")  # the same in every deck that shows it
     assert got == {}  # the slide that fits, the wide code block: no overflow
 
 
@@ -325,6 +334,6 @@ def test_slides_swallowed_by_raw_html_are_lost(zoo):
     got = found(zoo, "lost.md")
     assert len(got) == 1
     assert got[0].startswith(f"slides/lost.md:{slide('lost.md', '# Lost')}: the ")
-    assert got[0].endswith(" slides after this one are lost from the page: raw HTML here (an unclosed "
+    assert got[0].endswith(" are lost from the page: raw HTML here (an unclosed "
                            "`<!--`, `<script>` or `<textarea>`?) swallows them")
-    assert got[0].split(": ")[1].startswith("the 2 slides after this one")
+    assert got[0].split(": ")[1].startswith("the 2 slides after this one in zoo.html")
