@@ -35,6 +35,15 @@ class _Deck:
     title: str
     entries: list[_Entry] = field(default_factory=list)
 
+    @property
+    def pictured(self) -> list[_Entry]:
+        """Slides with something to fix, each shown as the room sees it."""
+        return [e for e in self.entries if any(d.severity != "note" for d in e.diagnostics)]
+
+    @property
+    def notes(self) -> list[_Entry]:
+        return [e for e in self.entries if all(d.severity == "note" for d in e.diagnostics)]
+
 
 def write_report(path: Path, result: LintResult, strict_mode: bool = False) -> Path:
     """Write the report to `path` (atomically), with the findings as the command reports them
@@ -61,7 +70,11 @@ def write_report(path: Path, result: LintResult, strict_mode: bool = False) -> P
     for deck in decks.values():
         deck.entries = sorted((e for e in deck.entries if e.diagnostics), key=lambda e: e.index)
     attached = {d for deck in decks.values() for e in deck.entries for d in e.diagnostics}
+    by_check: dict[str, int] = {}
+    for d in found:
+        by_check[d.check or "build"] = by_check.get(d.check or "build", 0) + 1
     html = _template().render(
+        by_check=sorted(by_check.items(), key=lambda kv: (-kv[1], kv[0])),
         decks=[d for d in decks.values() if d.entries],
         loose=[d for d in found if d not in attached],
         result=result, summary=summary(found), counts=counts(found), strict=strict_mode,

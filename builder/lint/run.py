@@ -236,6 +236,8 @@ async def _check_chunk(context, chunk: _Chunk, budget: list[int]
             diagnostics.append(warning(page.deck.path, None, f"a script in {page.html.name} "
                                                              f"({page.lang}) failed: {message}"))
         for problem in problems:
+            if all(d.severity == "note" for d in problem.diagnostics):
+                continue  # notes ask for nothing: no picture needed
             if budget[0] <= 0:
                 break
             budget[0] -= 1
