@@ -112,6 +112,12 @@ TEMPLATES = {
         ## Far too large
 
         ![huge](images/huge.png)
+
+        ---
+
+        ## Outside the build: never loaded, whatever is there
+
+        ![secret](../../outside.png)
         """,
     "classes.md": """
         class: pci
@@ -205,6 +211,7 @@ def zoo(tmp_path_factory, chromium) -> tuple[Path, list[Diagnostic]]:
     write(root, "slides/images/small.png", png(40, 30))
     write(root, "slides/images/huge.png", png(4000, 3000))  # shown at most 560 px high
     write(root, "k8s/present.yaml", "kind: List\n")
+    write(root, "outside.png", png(10, 10))  # a file the deck must not be able to show
     result = in_a_thread(lint, root, langs=("en",))
     return root, result.diagnostics
 
@@ -292,7 +299,9 @@ def test_pictures_missing_remote_and_far_too_large(zoo):
         f"slides/pictures.md:{line('pictures.md', 'example.org')}: warning: remote picture: the deck "
         "must work without a network (copy it into slides/images/): https://example.org/logo.png",
     ]
-    assert len(got) == 3
+    assert len(got) == 4
+    assert got[3] == (f"slides/pictures.md:{line('pictures.md', 'outside.png')}: "
+                      "picture outside the course's slides/ folder: ../../outside.png")
     assert got[2].startswith(f"slides/pictures.md:{line('pictures.md', 'huge.png')}: note: picture is "
                              "4000×3000 px but shown at 747×560: 5× larger than needed "
                              "(slides/images/huge.png; ")
