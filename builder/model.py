@@ -12,10 +12,6 @@ from typing import Any, Literal
 
 from builder.diagnostics import Diagnostic
 
-# Lab step methods (FORMAT.md section 4); anything else in a lab is content shown to trainees.
-RUN_METHODS = frozenset({"bash", "wait", "longwait", "key", "keys", "copy", "paste", "check",
-                         "hide", "open", "tmux"})
-
 
 @dataclass(slots=True)
 class Step:
@@ -102,6 +98,8 @@ class Slide:
     outline: list[OutlineTag] = field(default_factory=list)
     images: list[tuple[str, str, int]] = field(default_factory=list)  # (src, path, line)
     code: list[CodeBlock] = field(default_factory=list)
+    property_lines: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (path, line)
+    blank_tags: list[OutlineTag] = field(default_factory=list)  # `:EN:` lines with nothing after
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -127,7 +125,7 @@ class Chapter:
     line: int
     slides: list[Slide]
     includes: list[str] = field(default_factory=list)  # files pulled in by @@INCLUDE
-    warnings: list[Diagnostic] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # what remark tolerates, and lints
 
     @property
     def key(self) -> tuple[str, int]:

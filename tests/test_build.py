@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from builder import build as build_module
 from builder.build import build
+from builder.course import chapters as compile_module
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "data" / "bad"
@@ -25,20 +25,33 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("case", sorted(p.name for p in BAD.iterdir()))
 def test_bad_input_gives_one_clear_error_and_keeps_dist(case: str, tmp_path: Path):
+    """Each case fails with --strict at its path:line (args.txt: the arguments, when the case
+    needs more than the course), leaving the previous deck as it was."""
     repo = tmp_path / case
     shutil.copytree(BAD / case, repo)
     expected = (repo / "expected-error.txt").read_text().strip()
+    args = (repo / "args.txt").read_text().split() if (repo / "args.txt").exists() else []
     old = repo / "dist" / "en" / "deck.html"
     old.parent.mkdir(parents=True)
     old.write_text("previous good build")
 
-    result = run_cli("build", cwd=repo)
+    result = run_cli("build", "--strict", *args, cwd=repo)
 
     assert result.returncode == 1
     assert result.stderr.strip() == expected
     assert "Traceback" not in result.stderr
     assert old.read_text() == "previous good build"
     assert sorted(p.name for p in old.parent.iterdir()) == ["deck.html"]
+
+
+@pytest.mark.parametrize("case", sorted(p.parent.name for p in BAD.glob("*/expected-warning.txt")))
+def test_what_remark_tolerates_is_a_warning_and_the_deck_is_built(case: str, tmp_path: Path):
+    repo = tmp_path / case
+    shutil.copytree(BAD / case, repo)
+    result = run_cli("build", "--lang", "en", cwd=repo)
+    assert result.returncode == 0
+    assert result.stderr.strip() == (repo / "expected-warning.txt").read_text().strip()
+    assert "<section" in (repo / "dist" / "en" / "deck.html").read_text()
 
 
 def test_errors_name_paths_relative_to_where_the_user_runs(tmp_path: Path):
@@ -153,8 +166,8 @@ def test_each_chapter_is_compiled_once_however_many_decks(tmp_path: Path, monkey
     for n in range(3):
         (repo / "slides" / f"deck{n}.yml").write_text("content:\n- - shared.md\n- - shared.md\n")
     calls = []
-    real = build_module.parse_chapter
-    monkeypatch.setattr(build_module, "parse_chapter",
+    real = compile_module.parse_chapter
+    monkeypatch.setattr(compile_module, "parse_chapter",
                         lambda *a, **k: calls.append(a[1]) or real(*a, **k))
     report = build(repo, jobs=1)
     assert calls == ["slides/shared.md"]  # parsed once, rendered once per language

@@ -77,11 +77,9 @@ def test_exclude_true_hides_a_slide(course):
     assert [s.hidden for s in ch.slides] == [True, False]
 
 
-def test_unknown_property_warns_with_its_line(course):
-    ch = course.chapter("one\n---\nNote: this looks like text")
-    assert [str(w) for w in ch.warnings] == [
-        "slides/ch.md:3: warning: unknown slide property 'Note' (remark reads `word:` on a "
-        "slide's first line as a property and hides it)"]
+def test_property_lines_are_kept_for_the_checks(course):
+    ch = course.chapter("one\n---\nclass: x\nNote: this looks like text")
+    assert ch.slides[1].property_lines == {"class": ("slides/ch.md", 3), "Note": ("slides/ch.md", 4)}
 
 
 def test_inline_manifest_entry_keeps_manifest_lines(course):

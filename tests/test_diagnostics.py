@@ -60,18 +60,17 @@ def test_course_error_survives_pickling_with_its_place():
     assert exc.diagnostic == Diagnostic("slides/a.md", 5, "error", "oops")
 
 
-def test_a_registered_check_runs_and_tags_its_findings():
+def test_a_registered_check_runs_and_tags_its_findings(monkeypatch):
+    monkeypatch.setattr(checks, "_REGISTRY", {tier: {} for tier in checks.TIERS})  # only this one
+
     @checks.check("slide", name="test-empty-title")
     def _empty(slide, ctx):
         if not slide:
             yield warning("a.md", 1, "empty")
 
-    try:
-        found = list(checks.run("slide", "", None))
-        assert [(d.check, d.message) for d in found] == [("test-empty-title", "empty")]
-        assert "test-empty-title" in [c.name for c in checks.registered("slide")]
-    finally:
-        checks._REGISTRY["slide"].pop("test-empty-title")
+    found = list(checks.run("slide", "", None))
+    assert [(d.check, d.message) for d in found] == [("test-empty-title", "empty")]
+    assert "test-empty-title" in [c.name for c in checks.registered("slide")]
 
 
 def test_unknown_tier_is_refused():

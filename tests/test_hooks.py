@@ -80,8 +80,10 @@ def course_repo(tmp_path: Path) -> Path:
     return repo
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not shutil.which("git"), reason="pre-commit needs git")
-@pytest.mark.parametrize("hook", ["coursekit-labs-check", "coursekit-build"])
+@pytest.mark.parametrize("hook", [pytest.param("coursekit-labs-check", marks=pytest.mark.kubectl),
+                                  "coursekit-build"])
 def test_each_hook_passes_a_good_course_and_stops_a_broken_one(hook: str, hook_repo: Path,
                                                                course_repo: Path, tmp_path: Path):
     home = tmp_path / "pre-commit-home"

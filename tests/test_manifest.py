@@ -2,8 +2,8 @@
 
 import pytest
 
-from builder.diagnostics import CourseError
-from builder.manifest import load_manifest
+from builder.diagnostics import CourseErrors
+from builder.manifest import load_manifest, read_manifest
 
 MANIFEST = """\
 title: |
@@ -74,9 +74,58 @@ def test_exclude_may_be_a_comma_separated_string(course):
 ])
 def test_malformed_manifests(course, text, line, message):
     path = course.write("slides/bad.yml", text)
-    with pytest.raises(CourseError) as err:
+    with pytest.raises(CourseErrors) as err:
         load_manifest(path, course.root)
-    assert (err.value.path, err.value.line, err.value.message) == ("slides/bad.yml", line, message)
+    assert [(e.path, e.line, e.message) for e in err.value.errors] == [("slides/bad.yml", line, message)]
+
+
+def test_chapters_is_the_older_name_of_content(course):
+    course.write("slides/a.md", "# A\n")
+    path = course.write("slides/old.yml", "title: Old\nchapters:\n- - a.md\n")
+    deck = load_manifest(path, course.root)
+    assert [e.path for e in deck.entries] == ["slides/a.md"]
+
+
+def test_content_and_chapters_together_is_an_error(course):
+    course.write("slides/a.md", "# A\n")
+    path = course.write("slides/both.yml", "content:\n- a.md\nchapters:\n- a.md\n")
+    found = read_manifest(path, course.root)
+    assert [str(d) for d in found.errors] == [
+        "slides/both.yml:3: both `content` and `chapters` (its older name): keep one"]
+
+
+def test_every_mistake_in_one_pass_and_the_deck_keeps_its_other_entries(course):
+    course.write("slides/a.md", "# A\n")
+    path = course.write("slides/d.yml", "titel: x\ncontent:\n- gone.md\n- - a.md\n  - also-gone.md\n")
+    found = read_manifest(path, course.root)
+    assert [(d.line, d.message.split(" (")[0]) for d in found.errors] == [
+        (1, "unknown manifest key 'titel'"), (3, "chapter file not found: gone.md"),
+        (5, "chapter file not found: also-gone.md")]
+    assert [e.path for e in found.deck.entries] == ["slides/a.md"]
+
+
+def test_a_chapter_outside_the_repository_is_refused(course, tmp_path):
+    course.write("slides/d.yml", "content:\n- ../../outside.md\n")
+    (course.root.parent / "outside.md").write_text("# secret\n")
+    found = read_manifest(course.root / "slides/d.yml", course.root)
+    assert [str(d) for d in found.errors] == [
+        "slides/d.yml:2: chapter outside the repository: ../../outside.md"]
+
+
+def test_a_yaml_file_that_is_no_deck_says_so(course):
+    for name, text in (("events.yml", "- date: 2019\n"), ("compose.yml", "services: {}\n")):
+        found = read_manifest(course.write(f"slides/{name}", text), course.root)
+        assert found.deck is None and found.errors == [] and found.not_a_deck is not None
+
+
+def test_a_symbolic_link_out_of_the_repository_is_refused(course):
+    outside = course.root.parent / f"{course.root.name}-outside.md"
+    outside.write_text("# secret\n")
+    (course.root / "slides").mkdir(parents=True, exist_ok=True)
+    (course.root / "slides" / "link.md").symlink_to(outside)
+    course.write("slides/d.yml", "content:\n- link.md\n")
+    found = read_manifest(course.root / "slides/d.yml", course.root)
+    assert [str(d) for d in found.errors] == ["slides/d.yml:2: chapter outside the repository: link.md"]
 
 
 def test_duration_is_a_free_string_for_the_index_page(course):
@@ -85,5 +134,5 @@ def test_duration_is_a_free_string_for_the_index_page(course):
     assert timed.duration == "2 days"
     untimed = load_manifest(course.write("slides/u.yml", "content:\n- a.md\n"), course.root)
     assert untimed.duration == ""
-    with pytest.raises(CourseError, match="`duration` must be a string"):
-        load_manifest(course.write("slides/v.yml", "duration: [1]\ncontent:\n- a.md\n"), course.root)
+    found = read_manifest(course.write("slides/v.yml", "duration: [1]\ncontent:\n- a.md\n"), course.root)
+    assert [str(d) for d in found.errors] == ["slides/v.yml:1: `duration` must be a string"]

@@ -1,9 +1,11 @@
 """`coursekit i18n extract | update LANG | status`: the translator's side of the course.
 
-Every deck's chapters are parsed once (the same model the builder uses) and their messages
-written as templates; `update` merges them into each language's catalogs with Babel, keeping
-translations and marking changed sources fuzzy; `status` compares the outlines of the two
-languages and reports how much of each chapter is translated.
+Every deck's chapters are compiled once by the course layer (the same model the builder uses),
+their messages taken while the tokens are at hand, and written as templates; `update` merges
+them into each language's catalogs with Babel, keeping translations and marking changed sources
+fuzzy; `status` reports the outline checks and how much of each chapter is translated.
+
+A chapter that cannot be read is an error at its line; every other chapter is still done.
 """
 
 from __future__ import annotations
@@ -11,10 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.build import find_manifests, load_decks
-from builder.chapter import parse_chapter
-from builder.diagnostics import CourseError
-from builder.files import read_text
+from builder.course import load_course
+from builder.diagnostics import CourseError, Diagnostic, unique
 from builder.i18n.catalog import (
     Occurrence,
     chapter_messages,
@@ -27,8 +27,9 @@ from builder.i18n.catalog import (
     update_catalog,
     write_catalog,
 )
-from builder.i18n.outline import shapes
 from builder.model import Chapter, Deck
+
+OUTLINE_CHECK = "outline-languages"  # builder/course/checks.py
 
 
 @dataclass(slots=True)
@@ -40,45 +41,58 @@ class Source:
     chapters: list[Chapter] = field(default_factory=list)
 
 
-def collect(repo: Path, manifests: list[Path] | None = None) -> tuple[list[Deck], list[Source]]:
-    repo = repo.resolve()
-    decks = load_decks(repo, manifests or find_manifests(repo))
+@dataclass(slots=True)
+class Collected:
+    decks: list[Deck]
+    sources: list[Source]
+    diagnostics: list[Diagnostic]  # chapters and manifests that cannot be read, outline checks
+
+
+def _messages(repo: Path, chapter: Chapter) -> list[Occurrence]:
+    return chapter_messages(chapter)
+
+
+def collect(repo: Path, manifests: list[Path] | None = None) -> Collected:
+    course = load_course(repo, manifests, then=_messages)
     sources: dict[str, Source] = {}
-    for deck in decks:
+    for deck in course.decks.decks:
         manifest = sources.setdefault(deck.path, Source(deck.path))
         manifest.messages.extend(deck_messages(deck))
         for entry in deck.entries:
+            compiled = course.compiled[entry.key]
+            if compiled.chapter is None:
+                continue
             if entry.inline is not None:
-                chapter = parse_chapter(entry.inline, entry.path, repo, first_line=entry.inline_line)
-                manifest.messages.extend(chapter_messages(chapter))
-                manifest.chapters.append(chapter)
+                manifest.messages.extend(compiled.result)
+                manifest.chapters.append(compiled.chapter)
             elif entry.path not in sources:
-                chapter = parse_chapter(read_text(repo / entry.path, entry.path), entry.path, repo)
-                sources[entry.path] = Source(entry.path, chapter_messages(chapter), [chapter])
-    return decks, list(sources.values())
+                sources[entry.path] = Source(entry.path, compiled.result, [compiled.chapter])
+    found = [d for d in course.diagnostics() if d.is_error or d.check == OUTLINE_CHECK
+             or d.severity == "note"]
+    return Collected(course.decks.decks, list(sources.values()), found)
 
 
-def extract(repo: Path) -> list[tuple[Path, int]]:
-    _, sources = collect(repo)
+def extract(repo: Path) -> tuple[list[tuple[Path, int]], list[Diagnostic]]:
+    collected = collect(repo)
     written = []
-    for source in sources:
+    for source in collected.sources:
         catalog = template_catalog(source.path, source.messages)
         path = pot_path(repo, source.path)
         write_catalog(path, catalog)
         written.append((path, len(catalog)))
-    return written
+    return written, collected.diagnostics
 
 
-def update(repo: Path, lang: str) -> list[tuple[Path, int, int]]:
+def update(repo: Path, lang: str) -> tuple[list[tuple[Path, int, int]], list[Diagnostic]]:
     if lang == "en":
         raise CourseError("i18n", None, "English is the source language: nothing to update")
-    _, sources = collect(repo)
+    collected = collect(repo)
     done = []
-    for source in sources:
+    for source in collected.sources:
         po = po_path(repo, lang, source.path)
         total, translated = update_catalog(po, template_catalog(source.path, source.messages), lang)
         done.append((po, total, translated))
-    return done
+    return done, collected.diagnostics
 
 
 @dataclass(slots=True)
@@ -91,45 +105,30 @@ class StatusLine:
 
 @dataclass(slots=True)
 class Status:
-    mismatches: list[CourseError] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
     coverage: list[StatusLine] = field(default_factory=list)
 
 
 def status(repo: Path, lang: str = "fr") -> Status:
     repo = repo.resolve()
-    _, sources = collect(repo)
-    result = Status()
-    for source in sources:
-        for chapter in source.chapters:
-            result.mismatches.extend(outline_mismatches(chapter, ("en", lang)))
+    collected = collect(repo)
+    result = Status(list(collected.diagnostics))
+    for source in collected.sources:
         ids = {occ.msgid for occ in source.messages}
-        catalog = read_catalog(po_path(repo, lang, source.path), lang)
+        try:
+            catalog = read_catalog(po_path(repo, lang, source.path), lang)
+            translations = load_translations(repo, lang, source.path)
+        except CourseError as exc:  # a broken catalog: reported, its chapter counted as untranslated
+            result.diagnostics.append(exc.diagnostic)
+            result.coverage.append(StatusLine(source.path, len(ids), 0, 0))
+            continue
         fuzzy = sum(1 for m in catalog if m.id in ids and m.fuzzy)
-        translations = load_translations(repo, lang, source.path)
         translated = 0
         for msgid in ids:
             try:
                 translated += translations.lookup(msgid) is not None
             except CourseError as exc:  # a broken placeholder is reported, not counted
-                result.mismatches.append(exc)
+                result.diagnostics.append(exc.diagnostic)
         result.coverage.append(StatusLine(source.path, len(ids), translated, fuzzy))
+    result.diagnostics = unique(result.diagnostics)
     return result
-
-
-def outline_mismatches(chapter: Chapter, langs: tuple[str, str]) -> list[CourseError]:
-    """A chapter whose outline is not the same shape in both languages."""
-    tags = chapter.outline
-    if not tags:
-        return []
-    got = shapes(tags, langs)
-    a, b = got[langs[0]], got[langs[1]]
-    if (a.modules, a.items) == (b.modules, b.items):
-        return []
-    line = (b.line if b.items or b.modules else a.line) or chapter.line
-    if not (b.items or b.modules):
-        what = f"no :{langs[1].upper()}: outline (the :{langs[0].upper()}: one has {a})"
-    elif not (a.items or a.modules):
-        what = f"no :{langs[0].upper()}: outline (the :{langs[1].upper()}: one has {b})"
-    else:
-        what = f":{langs[0].upper()}: outline has {a}, :{langs[1].upper()}: has {b}"
-    return [CourseError(tags[0].path, line, what)]

@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from builder.diagnostics import CourseError
-from builder.labs.kubectl import find_kubectl
+from builder.labs.kubectl.run import find_kubectl
 
 NODE_READY_SECONDS = 300
 KIND_CONFIG = "kind-cluster.yaml"  # one control plane and three workers (consul-2 needs three)

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import yaml
 
+from builder.yamltext import Loader
+
 ACCEPT, REJECT, INCONCLUSIVE = "accept", "reject", "inconclusive"
 _REJECTED = (
     re.compile(r"\bis invalid\b"),                      # 422 Unprocessable Entity: validation
@@ -82,7 +84,7 @@ def load_verdicts(path: Path) -> list[Verdict]:
 
 def split_documents(text: str) -> list[str]:
     """The source text of each non-empty YAML document, in the order `load_yaml_documents` counts them."""
-    loader = yaml.CSafeLoader(text)
+    loader = Loader(text)
     documents = []
     try:
         while loader.check_node():

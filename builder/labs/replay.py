@@ -14,13 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.diagnostics import CourseError
+from builder.diagnostics import CourseError, Diagnostic, warning
 from builder.labs.cluster import Target
+from builder.labs.reaper import Proc
 from builder.labs.session import BashSession, StepResult, Timeouts
 from builder.labs.shell import ShellSyntaxError, commands
+from builder.labs.transcript import cut, printable
 from builder.model import Chapter, Lab, Step
 
 TAIL_LINES = 40
+TAIL_WIDTH = 200  # the session's terminal is 200 columns wide
 
 
 @dataclass(slots=True)
@@ -45,10 +48,15 @@ class ChapterResult:
     labs: list[LabResult] = field(default_factory=list)
     diagnostics: str = ""
     seconds: float = 0.0
+    warnings: list[Diagnostic] = field(default_factory=list)
 
     @property
     def failure(self) -> StepResult | None:
         return next((r for lab in self.labs for r in lab.steps if r.status == "failed"), None)
+
+    def killed(self, leftovers: list[tuple[Proc, Step | None]]) -> None:
+        """The session's processes that outlived the chapter and were killed: warn at their steps."""
+        self.warnings.extend(leftover_warnings(self.chapter, leftovers))
 
 
 @dataclass(slots=True)
@@ -60,6 +68,10 @@ class RunReport:
     @property
     def failed(self) -> list[ChapterResult]:
         return [c for c in self.chapters if c.failure is not None]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [w for c in self.chapters for w in c.warnings]
 
     def summary(self) -> str:
         steps = [r for c in self.chapters for lab in c.labs for r in lab.steps]
@@ -139,9 +151,11 @@ def progress_printer(stream=sys.stderr) -> Progress:
 
 
 def replay(chapters: list[Chapter], target: Target, timeouts: Timeouts,
-           progress: Progress | None = None) -> RunReport:
+           progress: Progress | None = None, report: RunReport | None = None) -> RunReport:
+    """Fills `report` (a new one by default) as chapters run: a run that is interrupted still
+    has what it did, its leftover warnings included."""
     show = progress or (lambda text, final: None)
-    report = RunReport(mode=target.mode, cluster=target.name)
+    report = report if report is not None else RunReport(mode=target.mode, cluster=target.name)
     for index, chapter in enumerate(chapters, 1):
         started = time.monotonic()
         result = ChapterResult(chapter)
@@ -151,7 +165,8 @@ def replay(chapters: list[Chapter], target: Target, timeouts: Timeouts,
         by_lab = {id(lab): LabResult(lab) for lab in chapter.labs}
         result.labs = list(by_lab.values())
         failed = False
-        with BashSession(cwd=target.home, env=target.env(), timeouts=timeouts) as session:
+        with BashSession(cwd=target.home, env=target.env(), timeouts=timeouts,
+                         on_leftovers=result.killed) as session:
             for n, (lab, step) in enumerate(steps):
                 if failed:
                     by_lab[id(lab)].steps.append(StepResult(step, "not run",
@@ -172,8 +187,23 @@ def replay(chapters: list[Chapter], target: Target, timeouts: Timeouts,
     return report
 
 
+def leftover_warnings(chapter: Chapter, leftovers: list[tuple[Proc, Step | None]]) -> list[Diagnostic]:
+    """One warning per step whose processes outlived the chapter and had to be killed."""
+    by_step: dict[tuple[str, int | None], list[Proc]] = {}
+    for proc, step in leftovers:
+        where = (step.path, step.line) if step else (chapter.path, None)
+        by_step.setdefault(where, []).append(proc)
+    found = []
+    for (path, line), procs in by_step.items():
+        what = "; ".join(f"{p.command} (pid {p.pid})" for p in procs)
+        count = "a process" if len(procs) == 1 else f"{len(procs)} processes"
+        found.append(warning(path, line, f"{count} first seen after this step still ran when the "
+                             f"chapter ended, so killed: {what}"))
+    return found
+
+
 def _first_line(step: Step) -> str:
-    first = step.data.split("\n", 1)[0]
+    first = printable(step.data.split("\n", 1)[0])
     return f"{step.method} {first}" if step.method != "bash" else first
 
 
@@ -183,10 +213,11 @@ def failure_text(result: ChapterResult) -> str:
     if failed is None:
         return ""
     step = failed.step
-    tail = "\n".join(failed.output.splitlines()[-TAIL_LINES:])
-    lines = [f"{step.path}:{step.line}: {step.method} step failed: {failed.message}",
-             f"  typed: {step.data}" if step.method in ("bash", "hide", "keys") else
-             f"  step: {step.method} {step.data}",
+    tail = "\n".join(cut(printable(line), TAIL_WIDTH)
+                     for line in failed.output.splitlines()[-TAIL_LINES:])
+    lines = [f"{step.path}:{step.line}: {step.method} step failed: {printable(failed.message)}",
+             f"  typed: {printable(step.data)}" if step.method in ("bash", "hide", "keys") else
+             f"  step: {step.method} {printable(step.data)}",
              f"--- last {TAIL_LINES} lines of output ---", tail or "(no output)"]
     if result.diagnostics:
         lines.append(result.diagnostics)
@@ -217,12 +248,9 @@ def junit_cases(report: RunReport):
 
 def write_html(path: Path, report: RunReport, deck_links: dict[str, str]) -> None:
     """A static page with every step's output, each lab linked to its slide in the built deck."""
-    import jinja2
-
     from builder.files import write_atomic
+    from builder.templates import environment
 
-    env = jinja2.Environment(loader=jinja2.PackageLoader("builder.render", "templates"),
-                             autoescape=True)
-    html = env.get_template("labs-report.html.j2").render(
+    html = environment("builder.render").get_template("labs-report.html.j2").render(
         report=report, links=deck_links, failure_text=failure_text)
     write_atomic(path, html)

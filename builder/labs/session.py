@@ -3,6 +3,10 @@
 Completion and exit status come from a marker that bash itself prints before every prompt
 (PROMPT_COMMAND), made of two halves typed apart so that it can never be matched in a command's
 own text: nothing depends on what the prompt looks like or on a command's output format.
+
+Whatever a chapter starts ends with it (builder/labs/reaper.py): what was still running is
+killed and reported, with the step after which it was first seen. Output is kept within bounds
+however much a step prints (builder/labs/transcript.py).
 """
 
 from __future__ import annotations
@@ -15,9 +19,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import pexpect
 
+from builder.labs.directives import directive, key_bytes, keys_bytes
+from builder.labs.reaper import Proc, Reaper, reaper
+from builder.labs.transcript import Scanner, Transcript, printable, step_output
 from builder.model import Step
 
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\r")
@@ -25,35 +33,8 @@ WAIT_SECONDS = 60.0
 LONGWAIT_SECONDS = 600.0
 STEP_SECONDS = 300.0
 GRACE_SECONDS = 3.0  # between SIGINT, SIGTERM and SIGKILL
-
-# tmux key names -> what the terminal sends
-_KEYS = {
-    "Enter": "\r", "Escape": "\x1b", "Space": " ", "Tab": "\t", "BTab": "\x1b[Z",
-    "BSpace": "\x7f", "Up": "\x1b[A", "Down": "\x1b[B", "Right": "\x1b[C", "Left": "\x1b[D",
-    "Home": "\x1b[H", "End": "\x1b[F", "PageUp": "\x1b[5~", "PgUp": "\x1b[5~", "PPage": "\x1b[5~",
-    "PageDown": "\x1b[6~", "PgDn": "\x1b[6~", "NPage": "\x1b[6~", "IC": "\x1b[2~",
-    "Insert": "\x1b[2~", "DC": "\x1b[3~", "Delete": "\x1b[3~",
-    "F1": "\x1bOP", "F2": "\x1bOQ", "F3": "\x1bOR", "F4": "\x1bOS", "F5": "\x1b[15~",
-    "F6": "\x1b[17~", "F7": "\x1b[18~", "F8": "\x1b[19~", "F9": "\x1b[20~", "F10": "\x1b[21~",
-    "F11": "\x1b[23~", "F12": "\x1b[24~",
-}
-
-
-def key_bytes(name: str) -> str:
-    """`^C`, `C-c`, `M-x`, `Enter`, `Escape`, ... as the characters a terminal would send."""
-    name = name.strip()
-    if name in _KEYS:
-        return _KEYS[name]
-    if len(name) == 2 and name[0] == "^":
-        return chr(ord(name[1].upper()) & 0x1F) if name[1] != "?" else "\x7f"
-    if len(name) == 3 and name[:2] == "C-":
-        return chr(ord(name[2].upper()) & 0x1F)
-    if len(name) >= 3 and name[:2] == "M-":
-        return "\x1b" + key_bytes(name[2:])
-    if len(name) == 1:
-        return name
-    raise ValueError(f"unknown key name {name!r}")
-
+SETTLE_SECONDS = 0.05  # after a step that left processes, between looks for their children
+SETTLE_LOOKS = 8
 
 @dataclass(slots=True)
 class StepResult:
@@ -79,8 +60,13 @@ class BashSession:
     cwd: Path
     env: dict[str, str]
     timeouts: Timeouts = field(default_factory=Timeouts)
-    transcript: str = ""  # everything the terminal showed, escape sequences removed
+    transcript: Transcript = field(default_factory=Transcript)  # escape sequences removed
+    leftovers: list[tuple[Proc, Step | None]] = field(default_factory=list)  # killed at the end
+    on_leftovers: Callable[[list[tuple[Proc, Step | None]]], None] | None = None  # told at close
     _child: pexpect.spawn | None = None
+    _reaper: Reaper | None = None
+    _first_seen: dict[int, Step] = field(default_factory=dict)  # pid -> the step it ran after
+    _last_step: Step | None = None
     _token: str = ""
     _pending: bool = False  # a command was typed and its marker has not come back yet
     _since: int = 0  # where the running command's output starts in the transcript
@@ -91,19 +77,28 @@ class BashSession:
 
     def start(self) -> None:
         self._token = secrets.token_hex(6)
+        tracker = reaper()
         self._child = pexpect.spawn(
             "/bin/bash", ["--norc", "--noprofile", "--noediting", "-i"], cwd=str(self.cwd),
             env=self.env, encoding="utf-8", codec_errors="replace", echo=False,
-            dimensions=(50, 200), timeout=None)
+            dimensions=(50, 200), timeout=None, preexec_fn=tracker.preexec)
+        self._reaper = tracker.started(self._child.pid)
         # The marker's halves are typed apart: only bash's printf joins them.
         setup = (f"stty -echo 2>/dev/null; PS1=''; PS2=''; unset HISTFILE; "
                  f"PROMPT_COMMAND='printf \"\\n%s%s:%s\\n\" __CK_ {self._token} $?'\n")
         self._child.send(setup)
         self._pending = True
         if self._await_marker(20.0) is None:
-            raise RuntimeError(f"bash did not start: {self.transcript[-500:]!r}")
+            self.close()
+            raise RuntimeError(f"bash did not start: {self.transcript.tail(500)!r}")
+
+    @property
+    def containment(self) -> str:
+        """How the session's processes are tracked: cgroup, subreaper or group."""
+        return self._reaper.mechanism if self._reaper else ""
 
     def close(self) -> None:
+        """End the shell, then whatever it left running (recorded in `leftovers`)."""
         child = self._child
         if child is None:
             return
@@ -111,11 +106,22 @@ class BashSession:
             self._interrupt_foreground(marker_wait=1.0)
             try:
                 child.sendline("exit")
-                child.expect(pexpect.EOF, timeout=3)
-            except (pexpect.TIMEOUT, pexpect.EOF, OSError):
+                # Not until EOF: a process left in the background may hold the terminal open.
+                self._read_until(lambda: not child.isalive(), 3.0)
+            except (pexpect.EOF, OSError):
                 pass
-        child.close(force=True)
-        self._child = None
+        tracker, self._reaper = self._reaper, None
+        try:
+            if tracker is not None:
+                self.leftovers = [(proc, self._first_seen.get(proc.pid, self._last_step))
+                                  for proc in tracker.sweep()]
+                if self.leftovers and self.on_leftovers:
+                    self.on_leftovers(self.leftovers)
+        finally:
+            child.close(force=True)
+            self._child = None
+            if tracker is not None:
+                tracker.close()  # the shell gone too: its cgroup can go
 
     def __enter__(self) -> BashSession:
         self.start()
@@ -128,62 +134,106 @@ class BashSession:
 
     def run(self, step: Step, next_step: Step | None) -> StepResult:
         started = time.monotonic()
-        begin = len(self.transcript)
+        begin = self.transcript.end
         try:
             result = self._dispatch(step, next_step)
-        except pexpect.EOF:
+        except (pexpect.EOF, OSError):
             result = StepResult(step, "failed", message="the shell session ended unexpectedly")
         result.seconds = time.monotonic() - started
-        result.output = re.sub(rf"\n?__CK_{self._token}:\d+\n", "\n",
-                               self.transcript[begin:]).strip("\n")
+        output = re.sub(rf"\n?__CK_{self._token}:\d+\n", "\n", step_output(self.transcript, begin))
+        result.output = printable(output.strip("\n"))
+        self._watch(step)
         return result
 
+    def _watch(self, step: Step) -> None:
+        """Note the processes running after this step, to name it if they are left at the end."""
+        self._last_step = step
+        if self._reaper is None:
+            return
+        quiet, looks = 0, 0
+        while quiet < 2 and looks < SETTLE_LOOKS:  # what it started may be about to fork (setsid)
+            new = self._reaper.watch()
+            for proc in new:
+                self._first_seen.setdefault(proc.pid, step)
+            if looks == 0 and not new:
+                return  # this step left nothing running
+            quiet, looks = (0 if new else quiet + 1), looks + 1
+            time.sleep(SETTLE_SECONDS)
+
     def _dispatch(self, step: Step, next_step: Step | None) -> StepResult:
-        method = step.method
-        if method in ("bash", "hide"):
-            return self._command(step, keep_running=next_step is not None
-                                 and next_step.method in ("wait", "longwait"))
-        if method in ("wait", "longwait"):
-            limit = self.timeouts.wait if method == "wait" else self.timeouts.longwait
-            if self._read_until(lambda: step.data in self.transcript[self._since:], limit):
-                return StepResult(step, "passed")
-            return StepResult(step, "failed", message=f"{step.data!r} did not show within "
-                              f"{limit:g} s")
-        if method in ("key", "keys"):
-            text = key_bytes(step.data) if method == "key" else step.data
-            if not self._pending and text.endswith(("\r", "\n")):
-                # typed at the prompt and entered: a command now runs, its marker will follow
-                self._pending, self._since = True, len(self.transcript)
-            self._send(text)
-            self._read_until(lambda: False, 0.3)  # let the terminal answer
-            return StepResult(step, "passed")
-        if method == "copy":
-            return self._copy(step)
-        if method == "paste":
-            if self._clipboard is None:
-                return StepResult(step, "failed", message="paste with nothing copied")
-            self._send(self._clipboard)
-            return StepResult(step, "passed")
-        if method == "check":
-            status = self._finish(self.timeouts.step)
-            if status is None:
-                return StepResult(step, "failed", message="the last command is still running")
-            if status != 0:
-                return StepResult(step, "failed", exit_code=status,
-                                  message=f"the last command exited with status {status}")
-            return StepResult(step, "passed", exit_code=status)
-        if method == "open":
+        """Do what the directive table says the step's method does (FORMAT.md section 4)."""
+        found = directive(step.method)
+        replay = self._replays[found.replay] if found is not None else BashSession._shown
+        return replay(self, step, next_step)
+
+    def _shown(self, step: Step, _next: Step | None) -> StepResult:
+        what = f"{step.method} blocks are" if step.method else "a block with no info string is"
+        return StepResult(step, "skipped", message=f"{what} shown, not run")
+
+    def _skip(self, step: Step, _next: Step | None) -> StepResult:
+        if step.method == "open":
             return StepResult(step, "skipped", message=f"a trainee would open {step.data} in a browser")
-        if method == "tmux":
-            return StepResult(step, "skipped", message="terminal multiplexer actions are not replayed")
-        return StepResult(step, "skipped", message=f"{method} blocks are shown, not run")
+        return StepResult(step, "skipped", message=f"{step.method}: not replayed")
+
+    def _run_command(self, step: Step, next_step: Step | None) -> StepResult:
+        waits = next_step is not None and (found := directive(next_step.method)) is not None \
+            and found.replay == "wait"
+        return self._command(step, keep_running=waits)
+
+    def _wait(self, step: Step, _next: Step | None) -> StepResult:
+        limit = self.timeouts.wait if step.method == "wait" else self.timeouts.longwait
+        output = Scanner(self.transcript, self._since, overlap=0)
+        if self._read_until(lambda: output.find(step.data), limit):
+            return StepResult(step, "passed")
+        return StepResult(step, "failed", message=f"{step.data!r} did not show within {limit:g} s")
+
+    def _key(self, step: Step, _next: Step | None) -> StepResult:
+        sent = key_bytes(step.data)
+        if sent is None:  # `labs check` reports it; the runner fails the step, never crashes
+            return StepResult(step, "failed", message=f"unknown key name {step.data.strip()!r}")
+        return self._type(step, sent)
+
+    def _keys(self, step: Step, _next: Step | None) -> StepResult:
+        return self._type(step, keys_bytes(step.data))
+
+    def _type(self, step: Step, text: str) -> StepResult:
+        if not self._pending and text.endswith(("\r", "\n")):
+            # typed at the prompt and entered: a command now runs, its marker will follow
+            self._pending, self._since = True, self.transcript.end
+        self._send(text)
+        self._read_until(lambda: False, 0.3)  # let the terminal answer
+        return StepResult(step, "passed")
+
+    def _paste(self, step: Step, _next: Step | None) -> StepResult:
+        if self._clipboard is None:
+            return StepResult(step, "failed", message="paste with nothing copied")
+        self._send(self._clipboard)
+        return StepResult(step, "passed")
+
+    def _check(self, step: Step, _next: Step | None) -> StepResult:
+        status = self._finish(self.timeouts.step)
+        if status is None:
+            return StepResult(step, "failed", message="the last command is still running")
+        if status != 0:
+            return StepResult(step, "failed", exit_code=status,
+                              message=f"the last command exited with status {status}")
+        return StepResult(step, "passed", exit_code=status)
+
+    def _copy_step(self, step: Step, _next: Step | None) -> StepResult:
+        return self._copy(step)
+
+    # One behaviour per `replay` of the directive table; a test checks that none is missing.
+    _replays: ClassVar[dict[str, Callable[[BashSession, Step, Step | None], StepResult]]] = {
+        "command": _run_command, "wait": _wait, "key": _key, "keys": _keys, "copy": _copy_step,
+        "paste": _paste, "check": _check, "skip": _skip,
+    }
 
     def _command(self, step: Step, keep_running: bool) -> StepResult:
         previous = self._finish(self.timeouts.step)
         if previous is None:
             return StepResult(step, "failed", message="the previous command is still running "
                               f"after {self.timeouts.step:g} s")
-        self._since = len(self.transcript)
+        self._since = self.transcript.end
         text = step.data if step.data.endswith("\n") else step.data + "\n"
         # One group, one marker: several lines, here-documents and exports all stay in this shell.
         self._send("{\n" + text + "}\n")
@@ -205,7 +255,7 @@ class BashSession:
             pattern = re.compile(step.data)
         except re.error as exc:
             return StepResult(step, "failed", message=f"invalid regular expression: {exc}")
-        visible = "\n".join(self.transcript.split("\n")[-200:])
+        visible = "\n".join(self.transcript.since(self.transcript.start).split("\n")[-200:])
         matches = list(pattern.finditer(visible))
         if not matches:
             return StepResult(step, "failed", message=f"copy: {step.data!r} matches nothing "
@@ -228,19 +278,20 @@ class BashSession:
 
     def _await_marker(self, limit: float) -> int | None:
         pattern = re.compile(rf"__CK_{self._token}:(\d+)\n")
-        found: list[re.Match[str]] = []
+        output = Scanner(self.transcript, self._since, overlap=64)
+        found: list[tuple[re.Match[str], int]] = []
 
         def seen() -> bool:
-            m = pattern.search(self.transcript, self._since)
-            if m:
-                found.append(m)
-            return m is not None
+            hit = output.search(pattern)
+            if hit:
+                found.append(hit)
+            return hit is not None
 
         if not self._read_until(seen, limit):
             return None
-        m = found[-1]
+        m, end = found[-1]
         self._pending = False
-        self._since = m.end()
+        self._since = end
         self._last_status = int(m.group(1))
         return self._last_status
 
@@ -257,7 +308,7 @@ class BashSession:
                 chunk = self._child.read_nonblocking(65536, timeout=min(left, 0.2))
             except pexpect.TIMEOUT:
                 continue
-            self.transcript += ANSI_RE.sub("", chunk)
+            self.transcript.append(ANSI_RE.sub("", chunk))
 
     def _interrupt_foreground(self, marker_wait: float) -> None:
         """Stop whatever runs in the foreground, children included: SIGINT, then SIGTERM, then

@@ -14,6 +14,8 @@ from typing import Any
 from builder.model import Deck, Slide
 
 SIDES = ("top", "right", "bottom", "left")
+# (slide's path, slide's line) -> (class, path, line) of each `.name[` macro on its final step
+Macros = dict[tuple[str, int], list[tuple[str, str, int]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,7 @@ class Picture:
     loaded: bool
     natural: tuple[int, int]
     shown: tuple[int, int]  # CSS pixels of the 1600x900 stage
+    complete: bool = True  # False: still loading when the wait ended (a slow file, a busy machine)
 
 
 @dataclass(slots=True)
@@ -60,7 +63,8 @@ class Section:
                    links=list(fact["links"]),
                    pictures=[Picture(p["src"], p["url"], bool(p["loaded"]),
                                      (int(p["natural"][0]), int(p["natural"][1])),
-                                     (int(p["shown"][0]), int(p["shown"][1]))) for p in fact["pictures"]],
+                                     (int(p["shown"][0]), int(p["shown"][1])),
+                                     bool(p.get("complete", True))) for p in fact["pictures"]],
                    empty=bool(fact["empty"]))
 
 
@@ -115,6 +119,7 @@ class Page:
     known: frozenset[str] = frozenset()  # classes that mean something without a style (exclude)
     first_named: dict[str, Slide] = field(default_factory=dict)  # name -> first shown slide
     lost: frozenset[str] = frozenset()  # ids in the built file that the browser never saw
+    macros: Macros = field(default_factory=dict)
 
     def tag(self, shown: ShownSlide) -> str:
         """Appended to measures that depend on the language (` [fr]`, nothing for English) or

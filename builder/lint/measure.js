@@ -18,16 +18,30 @@ async (args) => {
   const sources = new Set(slides.map((s) => s.getAttribute("data-source")).filter(Boolean));
   const MEDIA = "img, svg, video, audio, iframe, object, embed, canvas, picture";
 
-  // Pictures first: natural sizes are known once each has loaded or failed. Remote ones fail
-  // at once (the browser may not fetch them); `settle` bounds a picture that never answers.
-  const pending = Array.from(document.images).filter((img) => !img.complete);
-  await Promise.race([
-    Promise.all(pending.map((img) => new Promise((done) => {
-      img.addEventListener("load", done, { once: true });
-      img.addEventListener("error", done, { once: true });
-    }))),
-    new Promise((done) => setTimeout(done, settle)),
-  ]);
+  // Pictures first: natural sizes are known once each has loaded or failed. The deck loads
+  // pictures lazily (a slide ahead), so those of the sections measured here are asked for now.
+  // Remote ones fail at once (the browser may not fetch them); `settle` bounds a picture that
+  // never answers. Diagrams are drawn too (`coursekit.ready()`), since a drawn diagram has
+  // another size than its source.
+  const mine = slides.slice(from, to);
+  for (const slide of mine) {
+    for (const img of slide.querySelectorAll('img[loading="lazy"]')) img.loading = "eager";
+  }
+  // `settle` runs from the last picture that answered, so that many pictures on a busy machine
+  // are all waited for; one that never answers is measured as still loading.
+  const pending = mine.flatMap((s) => Array.from(s.querySelectorAll("img"))).filter((img) => !img.complete);
+  const drawn = window.coursekit && window.coursekit.ready ? window.coursekit.ready() : Promise.resolve(true);
+  await new Promise((done) => {
+    let left = pending.length + 1, timer = 0;
+    const arm = () => { clearTimeout(timer); timer = setTimeout(done, settle); };
+    const one = () => { if (--left === 0) { clearTimeout(timer); done(); } else arm(); };
+    arm();
+    drawn.then(one, one);
+    for (const img of pending) {
+      img.addEventListener("load", one, { once: true });
+      img.addEventListener("error", one, { once: true });
+    }
+  });
 
   function styledClasses() {
     const found = new Set();
@@ -117,7 +131,7 @@ async (args) => {
     for (const img of content.querySelectorAll("img")) {
       fact.pictures.push({
         src: img.getAttribute("src") || "", url: img.currentSrc || img.src,
-        loaded: img.complete && img.naturalWidth > 0,
+        loaded: img.complete && img.naturalWidth > 0, complete: img.complete,
         natural: [img.naturalWidth, img.naturalHeight],
         shown: [img.clientWidth, img.clientHeight],
       });

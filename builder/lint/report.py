@@ -18,6 +18,7 @@ import jinja2
 from builder.diagnostics import Diagnostic, counts, strict, summary
 from builder.files import write_atomic
 from builder.lint.run import LintResult
+from builder.templates import environment
 
 
 @dataclass(slots=True)
@@ -85,7 +86,5 @@ def write_report(path: Path, result: LintResult, strict_mode: bool = False) -> P
 
 
 def _template() -> jinja2.Template:
-    env = jinja2.Environment(loader=jinja2.PackageLoader("builder.lint", "templates"),
-                             autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("report.html.j2")
+    return environment("builder.lint").get_template("report.html.j2")
 

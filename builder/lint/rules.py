@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -25,7 +24,7 @@ from builder.checks import check
 from builder.diagnostics import Diagnostic, Location, error, note, warning
 from builder.lint.facts import SIDES, Page, Section, ShownSlide
 from builder.markdown.inline import children
-from builder.model import Slide
+from builder.model import Chapter, Slide
 from builder.render.chromium import file_path
 
 TOLERANCE = 1  # pixels: sub-pixel rounding is no overflow
@@ -48,21 +47,9 @@ def _at(shown: ShownSlide, page: Page, section: Section | None = None) -> tuple[
     return page.deck.path, None
 
 
-@lru_cache(maxsize=64)
-def _file_lines(path: Path) -> tuple[str, ...]:
-    try:
-        return tuple(path.read_text("utf-8", errors="replace").split("\n"))
-    except OSError:
-        return ()
-
-
-def _property_line(page: Page, slide: Slide, key: str) -> int:
-    """The line of a slide's `key:` property (the model keeps the slide's first line only)."""
-    lines = _file_lines(page.repo / slide.path)
-    for n in range(slide.line, min(slide.line + 12, len(lines) + 1)):
-        if re.match(rf"\s*{re.escape(key)}\s*:", lines[n - 1]):
-            return n
-    return slide.line
+def _property_line(slide: Slide, key: str) -> tuple[str, int]:
+    """Where a slide's `key:` property is written (the slide's first line if it has none)."""
+    return slide.property_lines.get(key, (slide.path, slide.line))
 
 
 def _quoted(text: str) -> str:
@@ -190,6 +177,9 @@ def _picture(shown: ShownSlide, page: Page) -> Iterator[Diagnostic]:
                 yield error(*where, f"picture outside the course's slides/ folder: {pic.src}")
             elif scheme == "file" and not file_path(pic.url).is_file():
                 yield error(*where, f"picture not found: {_course_path(pic.url, page)}")
+            elif not pic.complete:  # no answer yet is no proof it is broken
+                yield note(*where, f"picture still loading when lint stopped waiting, not checked: "
+                                   f"{_course_path(pic.url, page)}{_megabytes(file_path(pic.url))}")
             else:
                 yield error(*where, f"picture cannot be shown (not an image the browser reads): "
                                     f"{_quoted(pic.src)}")
@@ -200,7 +190,9 @@ def _megabytes(path: Path | None) -> str:
         size = path.stat().st_size if path else 0
     except OSError:
         return ""
-    return f"; {size / 1e6:.1f} MB" if size >= 100_000 else f"; {size / 1e3:.0f} kB" if size else ""
+    if size >= 100_000:
+        return f"; {size / 1e6:.1f} MB"
+    return f"; {size / 1e3:.0f} kB" if size >= 1000 else f"; {size} bytes" if size else ""
 
 
 @check("page", name="large-picture")
@@ -223,15 +215,22 @@ def _large_picture(shown: ShownSlide, page: Page) -> Iterator[Diagnostic]:
                        f"than needed ({_course_path(pic.url, page)}{_megabytes(file_path(pic.url))})")
 
 
-def _macros(shown: ShownSlide) -> Iterator[tuple[str, str, int]]:
-    """(class, path, line) of each `.name[` macro of the slide."""
-    final = shown.slide.increments[-1] if shown.slide else None
+def macros_of(repo: Path, chapter: Chapter) -> list[list[tuple[str, str, int]]]:
+    """(class, path, line) of each `.name[` macro on each slide's final step, in slide order.
+
+    It runs where the chapter is compiled, while its markdown-it tokens are there (they do not
+    cross process boundaries): `compile_chapters(..., then=macros_of)`."""
+    return [list(_slide_macros(slide)) for slide in chapter.slides]
+
+
+def _slide_macros(slide: Slide) -> Iterator[tuple[str, str, int]]:
+    final = slide.increments[-1] if slide.increments else None
     if final is None or final.tokens is None:
         return
     lines = final.lines
 
     def where(index: int) -> tuple[str, int]:
-        return lines[min(index, len(lines) - 1)] if lines else (shown.slide.path, shown.slide.line)
+        return lines[min(index, len(lines) - 1)] if lines else (slide.path, slide.line)
 
     for tok in final.tokens:
         if tok.type == "macro_open" and tok.map:
@@ -279,9 +278,10 @@ def _unstyled_class(shown: ShownSlide, page: Page) -> Iterator[Diagnostic]:
     if shown.slide is None:
         return
     known = page.styled | page.known
-    found = [(f"slide class {name!r}", name, shown.slide.path, _property_line(page, shown.slide, "class"))
-             for name in shown.slide.classes]
-    found += [(f"macro .{name}[", name, path, line) for name, path, line in _macros(shown)]
+    slide = shown.slide
+    found = [(f"slide class {name!r}", name, *_property_line(slide, "class")) for name in slide.classes]
+    found += [(f"macro .{name}[", name, path, line)
+              for name, path, line in page.macros.get((slide.path, slide.line), ())]
     for what, name, path, line in found:
         if name in known:
             continue
@@ -310,8 +310,7 @@ def _duplicate_name(shown: ShownSlide, page: Page) -> Iterator[Diagnostic]:
         return
     first = page.first_named.get(slide.name)
     if first is not None and first is not slide:
-        here, there = _property_line(page, slide, "name"), _property_line(page, first, "name")
-        yield warning(slide.path, here,
-                      f"slide name {slide.name!r} is already used at {first.path}:{there}: "
-                      f"links to #{slide.name} go there",
-                      related=(Location(first.path, there, "first used here"),))
+        here, there = _property_line(slide, "name"), _property_line(first, "name")
+        yield warning(*here, f"slide name {slide.name!r} is already used at {there[0]}:{there[1]}: "
+                             f"links to #{slide.name} go there",
+                      related=(Location(*there, "first used here"),))

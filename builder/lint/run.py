@@ -22,12 +22,11 @@ from pathlib import Path
 
 import builder
 from builder import checks
-from builder.build import LANGUAGES, build, check_languages, find_manifests, load_decks
-from builder.chapter import parse_chapter
-from builder.diagnostics import Diagnostic, error, unique, warning
-from builder.files import read_text
-from builder.lint.facts import Page, Section, ShownSlide
-from builder.lint.rules import SEMANTIC_CLASSES
+from builder.build import build
+from builder.course import LANGUAGES, check_languages, load_course, pictures
+from builder.diagnostics import Diagnostic, error, note, unique, warning
+from builder.lint.facts import Macros, Page, Section, ShownSlide
+from builder.lint.rules import SEMANTIC_CLASSES, macros_of
 from builder.model import Chapter, Deck, Slide
 from builder.render.chromium import bounded, browser_context, check_chromium, workers
 
@@ -35,7 +34,7 @@ checks.load("builder.lint.rules")
 
 _SECTION_ID_RE = re.compile(r'<section class="slide[^"]*" id="([^"]*)"')
 CHUNK_MIN = 300  # sections: below this, a page of its own costs more (loading) than it saves
-SETTLE_MS = 5000  # the longest a picture may take to load or fail
+SETTLE_MS = 5000  # the longest lint waits for the next picture to load or fail
 THUMBS_MAX = 150  # thumbnails in the HTML report, at most
 THUMB = {"width": 480, "height": 270}
 PAGE_TIMEOUT = 60.0  # seconds to load and measure a page, plus 20 ms a slide (a script on a
@@ -87,45 +86,63 @@ class _Chunk:
 def lint(repo: Path, out: Path | None = None, manifests: list[Path] | None = None,
          langs: tuple[str, ...] = LANGUAGES, jobs: int | None = None,
          thumbnails: bool = True, progress: Callable[[str], None] | None = None) -> LintResult:
+    """Lint every deck that builds; a deck the build could not write is not linted, and the
+    build's reasons for it are among the findings (so the exit status says it too)."""
     started = time.perf_counter()
     repo = repo.resolve()
     out = (out or repo / "dist").resolve()
     check_languages(langs)
     check_chromium("to lint decks")
-    manifests = manifests or find_manifests(repo)
-    decks = load_decks(repo, manifests)
-    chapters = _parse(repo, decks)
+    course = load_course(repo, manifests, then=macros_of, jobs=jobs)
+    chapters = course.chapters
+    macros = _macros(course.compiled)
+    failed = course.failures()
+    decks = [d for d in course.decks.decks if d.path not in failed]
     built = _stale(repo, out, decks, chapters, langs)
+    written = {(d.path, lang) for d in decks for lang in langs}
     if built:
-        build(repo, out, manifests, langs, jobs)
+        report = build(repo, out, manifests, langs, jobs)
+        failed = report.failed
+        written = {(o.deck.path, o.lang) for o in report.outputs}
     if progress:
         progress(f"{'built' if built else 'reusing the build in'} {out}")
     known = frozenset(SEMANTIC_CLASSES | {c for d in decks for c in d.exclude})
-    pages = [Page(deck=d, lang=lang, html=out / lang / f"{d.stem}.html", repo=repo, known=known)
-             for d in decks for lang in langs]
-    missing = [p for p in pages if not p.html.is_file()]  # a deck the build could not write
-    pages = [p for p in pages if p not in missing]
+    pages = [Page(deck=d, lang=lang, html=out / lang / f"{d.stem}.html", repo=repo, known=known,
+                  macros=macros)
+             for d in course.decks.decks for lang in langs if (d.path, lang) in written]
     results = asyncio.run(_check_pages(pages, chapters, out, workers(jobs), thumbnails)) if pages else []
-    unbuilt = [error(p.deck.path, None, f"{p.html.name} ({p.lang}) was not built: "
-                                        "`coursekit build` says why") for p in missing]
-    diagnostics = _language_dedup(unique([*unbuilt, *(d for r in results for d in r.diagnostics)]))
+    linted = {p.deck.path for p in pages}
+    diagnostics = _language_dedup(unique([*_not_built(failed, course.decks.decks, linted),
+                                          *(d for r in results for d in r.diagnostics)]))
     return LintResult(results, diagnostics, built, time.perf_counter() - started, out)
+
+
+def _not_built(failed: dict[str, list[Diagnostic]], decks: list[Deck],
+               linted: set[str]) -> list[Diagnostic]:
+    """Why a deck (or one of its languages) was not linted: the build's own errors for it, and
+    a note for a deck that was not linted at all."""
+    stems = {d.path: d.stem for d in decks}
+    found: list[Diagnostic] = []
+    for path, reasons in failed.items():
+        found.extend(reasons)
+        if path in stems and path not in linted:
+            found.append(note(path, None, f"{stems[path]} was not linted: the build could not "
+                                          "write it (its errors say why)"))
+    return found
 
 
 # ---------- Sources ----------
 
-def _parse(repo: Path, decks: list[Deck]) -> dict[tuple[str, int], Chapter]:
-    """Each distinct chapter, parsed with its tokens (the macros' classes are read from them)."""
-    chapters: dict[tuple[str, int], Chapter] = {}
-    for entry in (e for d in decks for e in d.entries):
-        if entry.key in chapters:
+def _macros(compiled: dict) -> Macros:
+    """(path, line) of each slide -> the `.name[` macros on it (found where the tokens were)."""
+    found: Macros = {}
+    for result in compiled.values():
+        if result.chapter is None or result.result is None:
             continue
-        if entry.inline is None:
-            text = read_text(repo / entry.path, entry.path)
-            chapters[entry.key] = parse_chapter(text, entry.path, repo)
-        else:
-            chapters[entry.key] = parse_chapter(entry.inline, entry.path, repo, first_line=entry.inline_line)
-    return chapters
+        for slide, names in zip(result.chapter.slides, result.result, strict=True):
+            if names:
+                found[(slide.path, slide.line)] = names
+    return found
 
 
 def _sources(deck: Deck, chapters: dict[tuple[str, int], Chapter]) -> dict[str, tuple[Slide, int]]:
@@ -149,14 +166,13 @@ def _stale(repo: Path, out: Path, decks: list[Deck], chapters: dict, langs: tupl
     made of (manifest, chapters, included files, pictures, catalogs, coursekit itself)."""
     try:
         oldest = min((out / lang / f"{d.stem}.html").stat().st_mtime for d in decks for lang in langs)
-    except OSError:
+    except (OSError, ValueError):  # an output is missing, or no deck can be built (say why)
         return True
     sources: set[Path] = {repo / d.path for d in decks}
     for chapter in chapters.values():
         sources.add(repo / chapter.path)
         sources.update(repo / inc for inc in chapter.includes)
-        sources.update(repo / "slides" / src for s in chapter.slides for src, _p, _l in s.images
-                       if "://" not in src and not src.startswith("data:"))
+        sources.update(repo / "slides" / rel for rel in pictures(chapter))
     for lang in langs:
         if lang != "en":
             sources.update((repo / "slides" / "locale" / lang).rglob("*.po"))
@@ -339,12 +355,17 @@ async def _thumbnail(tab, index: int) -> bytes:
 
 
 def _language_dedup(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """A measure that came out the same in a translated deck is said once, untagged."""
-    plain = {(d.path, d.line, d.message) for d in diagnostics}
+    """A measure that came out the same in a translated deck is said once, without its
+    language: `... [fr]` beside `...`, or `... [deck, fr]` beside `... [deck]`."""
+    said = {(d.path, d.line, d.message) for d in diagnostics}
     kept = []
     for d in diagnostics:
         base, _, tag = d.message.rpartition(" [")
-        if tag.endswith("]") and len(tag) == 3 and (d.path, d.line, base) in plain:
-            continue
+        if tag.endswith("]"):
+            where = tag[:-1].split(", ")
+            if len(where[-1]) == 2:  # the language comes last (Page.tag)
+                rest = ", ".join(where[:-1])
+                if (d.path, d.line, f"{base} [{rest}]" if rest else base) in said:
+                    continue
         kept.append(d)
     return kept

@@ -35,3 +35,20 @@ def join_text(tokens: list[Token]) -> list[Token]:
         if tok.children:
             join_text(tok.children)
     return tokens
+
+
+def inline_text(token: Token) -> str:
+    """Plain text of an inline token: what a table of contents or an anchor shows."""
+    return plain_text(children(token))
+
+
+def plain_text(tokens: list[Token]) -> str:
+    parts: list[str] = []
+    for child in tokens:
+        if child.type in ("text", "code_inline", "html_inline"):
+            parts.append(child.content if child.type != "html_inline" else "")
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+    return "".join(parts).strip()

@@ -4,6 +4,11 @@ A macro wraps its content in an element of CSS class `name`. Written inline (`.r
 a span; when its closing bracket is on a later line it is a block (`.lab[` ... `]`) whose content
 is parsed as Markdown blocks, lists and fences included. Brackets inside code fences and code
 spans do not count, so `kubectl get pods -o jsonpath='{.items[0]}'` in a lab is harmless.
+
+A macro whose `]` never comes is left as text, as remark leaves it (`.exercise[` shows as
+those characters and the rest of the slide as ordinary Markdown): a warning says so, since the
+lab it opened is lost. Lab macros (a course setting, `env["labs"]`) also get the class `lab`,
+so that `.exercise[` is styled as a lab.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 
-from builder.diagnostics import CourseError
+from builder.diagnostics import warning
 from builder.markdown.split import closes_fence, fence_opener
 
 MACRO_NAME = r"([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\["
@@ -25,10 +30,17 @@ _BACKTICKS = re.compile(r"`+")
 
 
 def find_close(src: str, pos: int, end: int) -> int:
-    """Index of the `]` that closes a bracket opened just before `pos`, or -1."""
+    """Index of the `]` that closes a bracket opened just before `pos`, or -1.
+
+    Brackets in code do not count; a fence is code only when it closes before `end` (an
+    unclosed fence is no code to remark, whose own bracket matching never skips code). But
+    authors balance an unpaired `[` shown in code with a `]` after the code on the same line
+    (```` ```keys ^[``` ] ````, since remark counts every bracket): such a `]` pays for the
+    code's `[` and does not close the macro either."""
     depth = 1
     fence: tuple[str, int] | None = None
     at_line_start = False
+    owed = 0  # `[` left open inside code spans of the current line
     while pos < end:
         if at_line_start:
             eol = src.find("\n", pos, end)
@@ -40,7 +52,7 @@ def find_close(src: str, pos: int, end: int) -> int:
                 pos = eol + 1
                 continue
             opener = fence_opener(line)
-            if opener is not None:
+            if opener is not None and _fence_closes(src, eol + 1, end, opener):
                 fence = opener
                 pos = eol + 1
                 continue
@@ -52,6 +64,7 @@ def find_close(src: str, pos: int, end: int) -> int:
         c = src[pos]
         if c == "\n":
             at_line_start = True
+            owed = 0
             pos += 1
         elif c == "\\":
             pos += 2
@@ -60,9 +73,15 @@ def find_close(src: str, pos: int, end: int) -> int:
             eol = src.find("\n", pos, end)
             eol = end if eol < 0 else eol
             closing = _find_run(src, run, pos + len(run), eol)
+            if closing >= 0:
+                code = src[pos + len(run):closing]
+                owed += max(code.count("[") - code.count("]"), 0)
             pos = closing + len(run) if closing >= 0 else pos + len(run)
         elif c == "[":
             depth += 1
+            pos += 1
+        elif owed:
+            owed -= 1
             pos += 1
         else:
             depth -= 1
@@ -70,6 +89,16 @@ def find_close(src: str, pos: int, end: int) -> int:
                 return pos
             pos += 1
     return -1
+
+
+def _fence_closes(src: str, pos: int, end: int, fence: tuple[str, int]) -> bool:
+    while pos < end:
+        eol = src.find("\n", pos, end)
+        eol = end if eol < 0 else eol
+        if closes_fence(src[pos:eol], fence):
+            return True
+        pos = eol + 1
+    return False
 
 
 def _find_run(src: str, run: str, start: int, end: int) -> int:
@@ -105,8 +134,9 @@ def macro_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -
     close = find_close(state.src, m.end(), limit)
     if close < 0:
         if not state.env.get("autoclose"):
-            path, line = state.env["where"](startLine)
-            raise CourseError(path, line, f"macro .{m.group(1)}[ is never closed (missing `]`)")
+            if not silent and "diagnostics" in state.env:
+                _unclosed(state, startLine, m.group(1))
+            return False  # remark leaves it as text
         close_line = endLine - 1
     else:
         close_line = bisect_right(state.bMarks, close, startLine, endLine) - 1
@@ -129,7 +159,10 @@ def macro_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -
             inner_end = close_line + 1
 
     token = state.push("macro_open", "div", 1)
-    token.attrSet("class", _classes(m.group(1)))
+    classes = _classes(m.group(1))
+    if m.group(1).split(".")[0] in state.env.get("labs", ()) and "lab" not in classes.split():
+        classes += " lab"  # an older or custom lab macro, styled as a lab
+    token.attrSet("class", classes)
     token.markup = m.group(0)
     token.info = m.group(1)
     token.map = [startLine, close_line + 1]
@@ -153,6 +186,15 @@ def macro_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -
     else:
         state.line = close_line + 1
     return True
+
+
+def _unclosed(state: StateBlock, line: int, name: str) -> None:
+    path, lineno = state.env["where"](line)
+    is_lab = name.split(".")[0] in state.env.get("labs", ())
+    lost = " and the lab it opens is lost to any runner" if is_lab else ""
+    state.env["diagnostics"].append(warning(
+        path, lineno, f"macro .{name}[ is never closed (missing `]`): remark shows it as text"
+        f"{lost}; close it with a `]` line", check="unclosed-macro"))
 
 
 def macro_inline(state: StateInline, silent: bool) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from builder.diagnostics import CourseError
+from builder.diagnostics import Diagnostic, warning
 from builder.markdown.source import SourceLines
 
 FENCE_RE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
@@ -50,36 +50,77 @@ def closes_fence(line: str, fence: tuple[str, int]) -> bool:
     return len(stripped) >= length and stripped == char * len(stripped)
 
 
-def split_slides(src: SourceLines) -> list[RawSlide]:
+def fence_spans(lines: list[str]) -> tuple[dict[int, int], set[int]]:
+    """Each fence opener's line -> its closing line, for the fences that close at all, and the
+    lines of the openers that nothing closes.
+
+    A fence spans slide separators only when a matching fence closes it further on (YAML
+    `---` inside a ```yaml block is content). One that nothing closes is not a fence for
+    splitting, as in remark: its slide still ends at the next separator.
+    """
+    closers: dict[int, int] = {}
+    unclosed: set[int] = set()
+    # Only lines holding ``` or ~~~ can open or close a fence: pair those up.
+    marks = [i for i, line in enumerate(lines) if "```" in line or "~~~" in line]
+    k = 0
+    while k < len(marks):
+        i = marks[k]
+        opener = fence_opener(lines[i])
+        k += 1
+        if opener is None:
+            continue
+        for m in range(k, len(marks)):
+            if closes_fence(lines[marks[m]], opener):
+                closers[i] = marks[m]
+                k = m + 1
+                break
+        else:
+            unclosed.add(i)  # the lines after it are read as if it were text
+    return closers, unclosed
+
+
+def unclosed_fence(line: str, path: str, lineno: int) -> Diagnostic:
+    char, length = fence_opener(line) or ("`", 3)
+    marker = char * length
+    return warning(path, lineno, f"code fence is never closed: it runs to the end of its slide "
+                                 f"(close it with a {marker} line before the next `---`)",
+                   check="unclosed-fence")
+
+
+def split_slides(src: SourceLines, diagnostics: list[Diagnostic] | None = None) -> list[RawSlide]:
+    """Slides, increments and notes on source lines. A fence that nothing closes is reported
+    in `diagnostics` (a warning: remark shows the slide, the fence running to its end)."""
     slides = [RawSlide(start=0, increments=[RawIncrement(start=0)])]
-    fence: tuple[str, int] | None = None
-    fence_line = 0
+    closers, openers_unclosed = fence_spans(src.lines)
+    fences = closers.keys() | openers_unclosed
+    fence_end = -1  # inside a closed fence up to this line
+    unclosed = False  # an unclosed fence runs until the next separator: report it once
     in_notes = False
     for i, line in enumerate(src.lines):
         inc = slides[-1].increments[-1]
-        if fence is not None:
-            if closes_fence(line, fence):
-                fence = None
+        if i <= fence_end:
+            pass
         elif line == "---":
             slides.append(RawSlide(start=i + 1, increments=[RawIncrement(start=i + 1)]))
-            in_notes = False
+            in_notes = unclosed = False
             continue
         elif line == "--":
             slides[-1].increments.append(RawIncrement(start=i + 1))
-            in_notes = False
+            in_notes = unclosed = False
             continue
         elif line == "???" and not in_notes:
             in_notes = True
+            unclosed = False
             inc.notes_start = i + 1
             continue
-        else:
-            fence = fence_opener(line)
-            fence_line = i
+        elif i in fences:
+            if i in closers:
+                fence_end = closers[i]
+            elif not unclosed:
+                unclosed = True
+                if diagnostics is not None:
+                    diagnostics.append(unclosed_fence(line, *src.where(i)))
         (inc.notes if in_notes else inc.visible).append(i)
-    if fence is not None:
-        path, line = src.where(fence_line)
-        raise CourseError(path, line, "code fence is never closed: it swallows the rest of the "
-                                      "chapter (close it with a matching ``` line)")
     for slide in slides:
         _take_properties(slide, src)
     return slides

@@ -15,10 +15,13 @@ from importlib import resources
 
 import jinja2
 
+from builder import templates
 from builder.model import Chapter, Deck, Slide, Title
+from builder.render import diagrams, keymap
 from builder.render.code import pygments_css
 from builder.render.html import RenderedChapter, inline_html
 from builder.render.ui import css_string, ui_strings
+from builder.templates import Markup, environment
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 _AT_RE = re.compile(r"@@([A-Z]+)@@|@@LINK\[([^\]\n]+)\]")
@@ -118,6 +121,7 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
     gen = _generated()
     toc_html = str(gen.toc(part_numbers, plan.headings, toc_ids, ui))
     shown: list[Shown] = []
+    has_diagrams = False
     index = {id(h): n for n, h in enumerate(plan.headings)}
     for item in plan.items:
         if item[0] == "toc":
@@ -133,6 +137,7 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
                                classes=("title",), generated="title", id=heading.anchor))
         else:
             _, slide, frag = item
+            has_diagrams = has_diagrams or bool(frag.diagrams)
             classes = slide.classes + (("untranslated",) if frag.untranslated else ())
             for k, (inc, html) in enumerate(zip(slide.increments, frag.increments, strict=True)):
                 shown.append(Shown(html=html, classes=classes,
@@ -153,18 +158,21 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
     return _template().render(
         lang=lang,
         ui=ui,
-        ui_json=json.dumps(ui, ensure_ascii=False).replace("</", "<\\/"),
-        css_vars={"--ck-lab": css_string(ui["lab"]),
-                  "--ck-untranslated": css_string(ui["untranslated"]),
-                  "--ck-extra-details": css_string(ui["extra_details"])},
+        ui_json=Markup(json.dumps(ui, ensure_ascii=False).replace("</", "<\\/")),
+        keys=keymap.for_template(ui),
+        keys_json=Markup(keymap.for_script()),
+        css_vars={"--ck-lab": Markup(css_string(ui["lab"])),
+                  "--ck-untranslated": Markup(css_string(ui["untranslated"])),
+                  "--ck-extra-details": Markup(css_string(ui["extra_details"]))},
         edit_base=_edit_base(deck),
+        mermaid=diagrams.FILE_NAME if has_diagrams and diagrams.library() else "",
         languages=[{"code": code, "name": LANGUAGE_NAMES.get(code, code),
                     "href": f"../{code}/{deck.stem}.html"} for code in languages if code != lang],
         title=" ".join(deck.title.split()),
         prefix=deck.strings.get("SLIDENUMBERPREFIX", ""),
         slides=shown,
-        css=_static("deck.css") + "\n" + pygments_css(),
-        js=_static("deck.js"),
+        css=Markup(_static("deck.css") + "\n" + pygments_css()),
+        js=Markup(_static("deck.js")),
         source=deck.path,
     )
 
@@ -228,23 +236,23 @@ def _static(name: str) -> str:
 
 
 def render_outline(modules: list, lang: str, title: str) -> str:
-    env = jinja2.Environment(loader=jinja2.PackageLoader("builder.render", "templates"),
-                             autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("outline.html.j2").render(lang=lang, title=title, modules=modules,
-                                                       ui=ui_strings(lang))
+    return environment("builder.render").get_template("outline.html.j2").render(
+        lang=lang, title=title, modules=modules, ui=ui_strings(lang))
 
 
 @cache
 def _generated():
-    env = jinja2.Environment(loader=jinja2.PackageLoader("builder.render", "templates"),
-                             autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("generated.html.j2").module
+    return environment("builder.render").get_template("generated.html.j2").module
 
 
 @cache
 def _template() -> jinja2.Template:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("builder.render", "templates"),
-        autoescape=False, trim_blocks=True, lstrip_blocks=True,
-    )
-    return env.get_template("deck.html.j2")
+    return environment("builder.render").get_template("deck.html.j2")
+
+
+def reload() -> None:
+    """Read templates and static files again (the dev server, when one is saved)."""
+    templates.reload()
+    _template.cache_clear()
+    _generated.cache_clear()
+    _static.cache_clear()

@@ -7,6 +7,7 @@ shared by fifteen decks is rendered once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
@@ -15,11 +16,11 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
-from builder.chapter import plain_text
-from builder.i18n.catalog import Translations, normalise, translatable
-from builder.markdown.inline import children, parse_inline
+from builder.course.translations import Translations, normalise, translatable
+from builder.markdown.inline import children, parse_inline, plain_text
 from builder.markdown.parser import markdown
 from builder.model import Chapter, Title
+from builder.render import diagrams
 from builder.render.code import highlight
 
 
@@ -29,6 +30,7 @@ class RenderedSlide:
     notes: str
     titles: list[str] = field(default_factory=list)  # the `# ` titles, in this language
     untranslated: bool = False  # some of its text fell back to English
+    diagrams: list[tuple[str, int]] = field(default_factory=list)  # (path, line) of each
 
 
 @dataclass(slots=True)
@@ -38,6 +40,8 @@ class RenderedChapter:
 
 def _fence(tokens: list[Token], idx: int) -> str:
     tok = tokens[idx]
+    if diagrams.is_diagram(tok):
+        return diagrams.fence_html(tok.content)
     info = tok.info.strip()
     lang = info.split(maxsplit=1)[0] if info else ""
     code = tok.content[:-1] if tok.content.endswith("\n") else tok.content
@@ -45,11 +49,41 @@ def _fence(tokens: list[Token], idx: int) -> str:
     return f'<pre class="code"{attr}><code>{highlight(code, lang)}</code></pre>\n'
 
 
+_IMG_RE = re.compile(r"<img\b[^>]*>", re.I)
+
+
+def _lazy_tag(m: re.Match) -> str:
+    tag = m.group(0)
+    lower = tag.lower()
+    extra = ("" if " loading=" in lower else ' loading="lazy"') + (
+        "" if " decoding=" in lower else ' decoding="async"')
+    return tag[:4] + extra + tag[4:] if extra else tag
+
+
+def lazy_images(html: str) -> str:
+    """Raw HTML's pictures, lazy like the Markdown ones (an author's own `loading` stays)."""
+    return _IMG_RE.sub(_lazy_tag, html) if "<img" in html or "<IMG" in html else html
+
+
 class _Renderer(RendererHTML):
-    """markdown-it's HTML renderer with code blocks through Pygments and backtick highlights."""
+    """markdown-it's HTML renderer with code blocks through Pygments and backtick highlights.
+
+    Pictures are lazy: all slides but one are hidden, so a deck's pictures load as their slide
+    (or the one before it, see deck.js) is shown, not all when the deck opens."""
 
     def fence(self, tokens: list[Token], idx: int, options, env) -> str:
         return _fence(tokens, idx)
+
+    def image(self, tokens: list[Token], idx: int, options, env) -> str:
+        tokens[idx].attrSet("loading", "lazy")
+        tokens[idx].attrSet("decoding", "async")
+        return super().image(tokens, idx, options, env)
+
+    def html_block(self, tokens: list[Token], idx: int, options, env) -> str:
+        return lazy_images(tokens[idx].content)
+
+    def html_inline(self, tokens: list[Token], idx: int, options, env) -> str:
+        return lazy_images(tokens[idx].content)
 
 
     def render(self, tokens: list[Token], options, env) -> str:
@@ -108,6 +142,14 @@ class _Translator:
         return plain_text(self.children(text))
 
 
+def _diagrams(increment) -> list[tuple[str, int]]:
+    """Where the slide's diagrams start, as (path, line)."""
+    lines = increment.lines
+    return [lines[min(t.map[0], len(lines) - 1)] for t in increment.tokens
+            if (t.type == "fence" or t.type == "html_block") and t.map and lines
+            and diagrams.is_diagram(t)]
+
+
 def inline_html(text: str) -> str:
     """A line of Markdown (a manifest string such as `chat:`) as inline HTML."""
     return _RENDERER.renderInline(parse_inline(text), markdown().options, {})
@@ -143,5 +185,6 @@ def render_chapter(chapter: Chapter, md: MarkdownIt | None = None,
         notes = render(slide.notes_tokens, md.options, env) if slide.notes_tokens else ""
         titles = [translator.title(t) if translator else t.text for t in slide.titles]
         slides.append(RenderedSlide(increments=incs, notes=notes, titles=titles,
-                                    untranslated=bool(translator and translator.fell_back)))
+                                    untranslated=bool(translator and translator.fell_back),
+                                    diagrams=_diagrams(final)))
     return RenderedChapter(slides=slides)

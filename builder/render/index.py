@@ -19,6 +19,7 @@ import jinja2
 from builder.files import write_atomic
 from builder.render.deck import LANGUAGE_NAMES
 from builder.render.ui import ui_strings
+from builder.templates import environment
 
 _TITLE_RE = re.compile(r"<title>(.*?)</title>", re.S)
 _GENERATOR = '<meta name="generator" content="coursekit">'
@@ -93,6 +94,4 @@ def _read_back(html: Path) -> Built | None:
 
 
 def _template() -> jinja2.Template:
-    env = jinja2.Environment(loader=jinja2.PackageLoader("builder.render", "templates"),
-                             autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("index.html.j2")
+    return environment("builder.render").get_template("index.html.j2")

@@ -55,6 +55,7 @@ async def _print(context, html: Path, notes: bool) -> bytes:
     try:
         await page.goto(html.as_uri() + ("?print-notes" if notes else "?print"), wait_until="load")
         await page.evaluate("() => document.fonts.ready.then(() => true)")
+        await page.evaluate("() => window.coursekit ? window.coursekit.ready() : true")  # diagrams drawn
         if errors:
             raise CourseError(str(html), None, f"the deck's script failed: {errors[0]}")
         return await page.pdf(width=f"{PAGE['width']}px", height=f"{PAGE['height']}px",

@@ -2,6 +2,7 @@
 
 Templates, generated slides and deck.js take their words from here (deck.js through a JSON
 block in the page), never from literals, so that each language's build can translate them.
+The keyboard shortcuts bring their own words from the keymap (keymap.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from importlib import resources
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+
+from builder.render import keymap
 
 UI: dict[str, str] = {
     "lab": "Lab",
@@ -24,20 +27,12 @@ UI: dict[str, str] = {
     # The deck's runtime: deck.js and deck.html.j2 (toolbar, dialogs, presenter view, print).
     "slide_titled": "Slide {n} of {total}: {title}",
     "controls": "Deck controls",
-    "previous": "Previous slide",
-    "next": "Next slide",
-    "first_last": "First or last slide",
-    "go_to": "Go to slide",
     "go_to_label": "Go to slide number",
     "go_to_invalid": "There is no slide {value}",
-    "search": "Search",
     "search_label": "Search the slides",
     "search_found": "{count} slides found",
     "search_found_some": "{count} slides found, the first {shown} are listed",
     "search_none": "No slide matches",
-    "overview": "Overview",
-    "presenter": "Presenter view",
-    "mirror": "Mirror the audience view",
     "current_slide": "Current slide",
     "up_next": "Up next",
     "end_of_deck": "End of the deck",
@@ -45,25 +40,9 @@ UI: dict[str, str] = {
     "no_notes": "No notes for this slide.",
     "notes_for": "Notes for slide {n}",
     "elapsed": "Elapsed time",
-    "timer_reset": "Reset the timer",
-    "edit": "Edit this slide",
     "copy": "Copy",
     "copied": "Copied",
     "copy_failed": "Could not copy",
-    "help": "Keyboard shortcuts",
-    "close": "Close",
-    "keys_next": "→ ↓ Space PageDown, or tap the right of the slide",
-    "keys_previous": "← ↑ PageUp, or tap the left of the slide",
-    "keys_first_last": "Home End",
-    "keys_go_to": "G, a number, Enter",
-    "keys_search": "/",
-    "keys_overview": "O",
-    "keys_presenter": "P",
-    "keys_mirror": "M",
-    "keys_timer_reset": "T",
-    "keys_edit": "E",
-    "keys_help": "?",
-    "keys_close": "Esc",
     "outline": "Course outline",
     "switch_language": "Other language",
     "untranslated": "Not translated yet: shown in English",
@@ -73,6 +52,8 @@ UI: dict[str, str] = {
     "index_duration": "Duration: {duration}",
     "index_outline": "Outline",
     "index_pdf": "PDF",
+    # The keyboard shortcuts' labels, hints and key names (builder/render/keymap.py).
+    **keymap.words(),
 }
 
 

@@ -11,6 +11,8 @@ from builder.serve.server import DevServer
 from builder.serve.state import TEMPLATE_DIRS, Outcome, Workspace
 from builder.serve.watch import Watcher
 
+POLL_SECONDS = 0.1  # how soon the server loop notices it must stop
+
 
 class Serve:
     def __init__(self, repo: Path, out: Path, host: str = "127.0.0.1", port: int = 8000,
@@ -28,7 +30,7 @@ class Serve:
         for folder in TEMPLATE_DIRS:
             self.watcher.watch(folder)
         self._thread = threading.Thread(target=self.server.serve_forever, name="coursekit-http",
-                                        daemon=True)
+                                        kwargs={"poll_interval": POLL_SECONDS}, daemon=True)
 
     @property
     def url(self) -> str:
@@ -40,9 +42,10 @@ class Serve:
         self._thread.start()
 
     def stop(self) -> None:
-        self.watcher.stop()
         self.server.closing.set()
-        self.server.shutdown()
+        if self._thread.is_alive():  # started: the watcher and the server loop run
+            self.watcher.stop()
+            self.server.shutdown()
         self.server.server_close()
 
     def rebuild(self, paths: set[Path]) -> Outcome:
@@ -57,10 +60,15 @@ class Serve:
     def report(self, outcome: Outcome, first: bool) -> None:
         stamp = time.strftime("%H:%M:%S")
         ms = f"{outcome.seconds * 1000:.0f} ms"
+        if first:
+            for warning in outcome.warnings:
+                self.log(f"[{stamp}] {warning}")
         if outcome.errors:
             for error in outcome.errors:
                 self.log(f"[{stamp}] error: {error}")
-            self.log(f"[{stamp}] build failed in {ms}; serving the last good decks")
+            rebuilt = f"rebuilt {', '.join(outcome.decks)}; " if outcome.decks else ""
+            self.log(f"[{stamp}] build failed in {ms}; {rebuilt}serving the last good output "
+                     "of the decks with errors")
         elif first:
             self.log(f"[{stamp}] built {len(outcome.decks)} deck(s) in {ms}")
         else:

@@ -3,14 +3,24 @@
 Only files under the build folder are ever served: `..` in any spelling, absolute paths and
 links that lead out of it get 404. Deck pages get the live-reload script injected on the way
 out, so the files on disk stay exactly what `coursekit build` makes.
+
+A page on another site must not read the decks or the event stream: with DNS rebinding its own
+name resolves to 127.0.0.1, so requests whose Host header names anything but loopback (or the
+`--host` given) are refused with 421. Clients that vanish mid-answer are no error, HEAD never
+streams, and a request's line and headers must arrive within REQUEST_SECONDS, however slowly
+they drip in, so a stalled client cannot hold a thread.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import json
 import mimetypes
 import posixpath
 import queue
+import socket
+import sys
 import threading
 import time
 from functools import cache
@@ -21,10 +31,96 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from builder.diagnostics import CourseError
+from builder.diagnostics import Diagnostic
 from builder.serve.state import Outcome, Workspace
 
 KEEPALIVE_SECONDS = 15.0
+REQUEST_SECONDS = 10.0  # for a request's line and headers to arrive, in all
+WRITE_SECONDS = 60.0  # for a client to take what is sent to it
+LISTEN_BACKLOG = 128  # connections the kernel queues while every thread is busy accepting
+DISCONNECTS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
+LOOPBACK_NAMES = frozenset({"localhost"})
+WILDCARDS = frozenset({"", "0.0.0.0", "::"})
+
+
+def _split_host(value: str) -> str | None:
+    """The name in a Host header (`name`, `name:port`, `[v6]`, `[v6]:port`), lower case; None
+    when it is malformed."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        name, bracket, port = value[1:].partition("]")
+        if not bracket or (port and not (port[0] == ":" and port[1:].isdigit())):
+            return None
+        return name
+    name, colon, port = value.partition(":")
+    if colon and not port.isdigit():
+        return None
+    return name or None
+
+
+def _ip(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(name)
+    except ValueError:
+        return None
+
+
+def host_allowed(header: str | None, served_as: str) -> bool:
+    """Whether a request naming `header` as its Host may be answered by a server bound to
+    `served_as` (the `--host`): loopback names and addresses, or that host itself. Bound to every
+    interface, any IP address is accepted too: an address, unlike a name, cannot be rebound."""
+    if header is None:
+        return True  # not a browser: every browser sends Host
+    name = _split_host(header)
+    if name is None:
+        return False
+    ip = _ip(name)
+    if name in LOOPBACK_NAMES or (ip is not None and ip.is_loopback):
+        return True
+    if served_as.lower() in WILDCARDS:
+        return ip is not None
+    wanted = _ip(served_as)
+    return ip == wanted if ip is not None and wanted is not None else name == served_as.lower()
+
+
+class Deadlines:
+    """Hangs up on connections whose request did not arrive in time: a per-read timeout alone
+    lets a client that sends one byte now and then hold its thread forever."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._due: dict[socket.socket, float] = {}
+        self._wake = threading.Event()
+        self._closed = False
+        self._thread = threading.Thread(target=self._loop, name="coursekit-deadlines", daemon=True)
+        self._thread.start()
+
+    def arm(self, conn: socket.socket, seconds: float) -> None:
+        with self._lock:
+            self._due[conn] = time.monotonic() + seconds
+        self._wake.set()
+
+    def disarm(self, conn: socket.socket) -> None:
+        with self._lock:
+            self._due.pop(conn, None)
+
+    def close(self) -> None:
+        self._closed = True
+        self._wake.set()
+
+    def _loop(self) -> None:
+        while not self._closed:
+            with self._lock:
+                now = time.monotonic()
+                late = [c for c, due in self._due.items() if due <= now]
+                for conn in late:
+                    del self._due[conn]
+                soonest = min(self._due.values(), default=now + 3600) - now
+            for conn in late:
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)  # the handler's read returns, its thread ends
+            self._wake.wait(timeout=max(0.05, min(soonest, 1.0)))
+            self._wake.clear()
 
 
 @cache
@@ -32,9 +128,13 @@ def live_script() -> str:
     return resources.files("builder.render").joinpath("static", "live.js").read_text("utf-8")
 
 
-def error_payload(errors: list[CourseError]) -> dict:
-    return {"errors": [{"where": f"{e.path}:{e.line}" if e.line else e.path, "path": e.path,
-                        "line": e.line, "message": e.message} for e in errors]}
+def error_payload(found: list[Diagnostic]) -> dict:
+    """Errors (shown over the page) and warnings (shown discreetly), as pages receive them."""
+    def row(d: Diagnostic) -> dict:
+        return {"where": f"{d.path}:{d.line}" if d.line else d.path, "path": d.path,
+                "line": d.line, "message": d.message, "severity": d.severity}
+    return {"errors": [row(d) for d in found if d.is_error],
+            "warnings": [row(d) for d in found if d.severity == "warning"]}
 
 
 class Hub:
@@ -70,22 +170,42 @@ class Hub:
 class DevServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, workspace: Workspace, host: str, port: int) -> None:
         self.workspace = workspace
         self.root = workspace.out.resolve()
         self.hub = Hub()
         self.closing = threading.Event()
+        self.host = host
+        self.request_seconds = REQUEST_SECONDS
+        self.deadlines = Deadlines()
         super().__init__((host, port), _Handler)
 
+    def server_close(self) -> None:
+        super().server_close()
+        self.deadlines.close()
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that went away is no error; anything else is one line, never a traceback."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, DISCONNECTS):
+            return
+        print(f"coursekit serve: internal error answering {client_address[0]}: {exc!r}",
+              file=sys.stderr, flush=True)
+
     def announce(self, outcome: Outcome) -> None:
-        """Tell pages what a rebuild did: reload these decks, or show these errors."""
+        """Tell pages what a rebuild did: show these errors, reload these decks (a deck without
+        errors is rebuilt even while another one is broken), and the warnings that remain."""
+        payload = error_payload(outcome.diagnostics)
+        warnings = {"warnings": payload["warnings"]} if payload["warnings"] else {}
         if outcome.errors:
-            self.hub.publish("builderror", error_payload(outcome.errors))
-        elif outcome.decks:
-            self.hub.publish("reload", {"decks": outcome.decks})
-        else:
-            self.hub.publish("fixed", {})
+            self.hub.publish("builderror", payload)
+        if outcome.decks:  # `broken`: other decks still have errors, keep their overlay
+            broken = {"broken": True} if outcome.errors else {}
+            self.hub.publish("reload", {"decks": outcome.decks, **warnings, **broken})
+        elif not outcome.errors:
+            self.hub.publish("fixed", warnings)
 
     def resolve(self, url_path: str) -> Path | None:
         """The file a URL names inside the build folder, or None: nothing outside is served."""
@@ -109,9 +229,28 @@ class DevServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: DevServer
     protocol_version = "HTTP/1.1"
+    timeout = WRITE_SECONDS  # each read and write on the socket; REQUEST_SECONDS bounds the request
 
     def log_message(self, format: str, *args: object) -> None:  # one line per rebuild is enough
         pass
+
+    def handle_one_request(self) -> None:
+        self.server.deadlines.arm(self.connection, self.server.request_seconds)
+        try:
+            super().handle_one_request()
+        finally:
+            self.server.deadlines.disarm(self.connection)
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        self.server.deadlines.disarm(self.connection)  # the request is in: answering takes its time
+        if not host_allowed(self.headers.get("Host"), self.server.host):
+            self.close_connection = True
+            self._send(HTTPStatus.MISDIRECTED_REQUEST, b"this server answers only to its own names "
+                       b"(localhost, 127.0.0.1, [::1] or its --host)\n", "text/plain; charset=utf-8")
+            return False
+        return True
 
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
@@ -172,13 +311,19 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
+        if self.command == "HEAD":
+            self.end_headers()
+            return
         self.send_header("Connection", "keep-alive")
         self.end_headers()
         q = self.server.hub.subscribe()
         try:
             self.wfile.write(b"retry: 500\n\n")
-            if self.server.workspace.errors:  # a page opened while the course is broken
-                q.put(("builderror", json.dumps(error_payload(self.server.workspace.errors))))
+            found = self.server.workspace.diagnostics
+            if any(d.is_error for d in found):  # a page opened while the course is broken
+                q.put(("builderror", json.dumps(error_payload(found))))
+            elif any(d.severity == "warning" for d in found):
+                q.put(("warnings", json.dumps(error_payload(found))))
             self.wfile.flush()
             last = time.monotonic()
             while not self.server.closing.is_set():
@@ -193,7 +338,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(f"event: {event}\ndata: {data}\n\n".encode())
                 self.wfile.flush()
                 last = time.monotonic()
-        except (BrokenPipeError, ConnectionResetError, OSError):
+        except OSError:  # the page went away
             pass
         finally:
             self.server.hub.unsubscribe(q)

@@ -30,7 +30,8 @@ def translate_everything(repo: Path) -> None:
 
     from builder.i18n.workflow import update
 
-    for po, _, _ in update(repo, "fr"):
+    done, _ = update(repo, "fr")
+    for po, _, _ in done:
         catalog = read_po(po.open("rb"), locale="fr")
         for message in catalog:
             if message.id:

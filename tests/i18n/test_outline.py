@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -38,11 +39,24 @@ def test_status_reports_outline_shape_differences(course):
     result = subprocess.run(run, capture_output=True, text=True, cwd=course.root)
     assert result.returncode == 0
     lines = result.stdout.splitlines()
-    assert "slides/a.md:7: :EN: outline has 0 modules and 2 items, :FR: has 0 modules and 1 item" in lines
-    assert "slides/b.md:5: no :FR: outline (the :EN: one has 0 modules and 1 item)" in lines
+    assert ("slides/a.md:7: warning: :EN: outline has 0 modules and 2 items, :FR: has 0 modules "
+            "and 1 item") in lines
+    assert "slides/b.md:5: warning: no :FR: outline (the :EN: one has 0 modules and 1 item)" in lines
     assert any(line.split() == ["slides/a.md", "0/1", "0.0%"] for line in lines)
     strict = subprocess.run(run + ["--strict"], capture_output=True, text=True, cwd=course.root)
     assert strict.returncode == 1
     build_strict = subprocess.run([sys.executable, "-m", "builder", "build", "--strict", "--repo",
                                    str(course.root)], capture_output=True, text=True, cwd=course.root)
     assert build_strict.returncode == 1 and "slides/b.md:5: no :FR: outline" in build_strict.stderr
+
+
+def test_status_as_json_for_editors_and_ci(course):
+    course.write("slides/b.md", "# Beta\n\n???\n\n:EN:- Alone\n")
+    course.write("slides/deck.yml", "content:\n- - b.md\n")
+    run = [sys.executable, "-m", "builder", "i18n", "status", "--format", "json", "--strict"]
+    result = subprocess.run(run, capture_output=True, text=True, cwd=course.root)
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert [(d["path"], d["line"], d["severity"], d["check"]) for d in data["diagnostics"]] == [
+        ("slides/b.md", 5, "error", "outline-languages")]
+    assert {"source": "slides/b.md", "messages": 1, "translated": 0, "fuzzy": 0} in data["coverage"]

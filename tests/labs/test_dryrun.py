@@ -12,8 +12,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from builder.labs import dryrun
-from builder.labs.schemas import load_yaml_documents
+from builder.yamltext import load_documents
+
+
+def load_yaml_documents(text: str) -> list[tuple[int, object]]:
+    """(first line, data) of each document, through the one YAML loader."""
+    documents, error = load_documents(text)
+    assert error is None, error
+    return [(d.line, d.data) for d in documents]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,6 +86,7 @@ def test_each_document_is_sent_alone_as_written(tmp_path):
     assert dryrun.document_text(here, tmp_path) == "kind: B\nmetadata: {name: b}\n"
 
 
+@pytest.mark.kubectl
 def test_dry_run_asks_only_the_named_context(tmp_path):
     """The real kubectl, a kubeconfig whose server refuses connections: every answer is inconclusive,
     none is invented, and the exit status is 0 (no disagreement)."""

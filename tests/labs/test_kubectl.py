@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from builder.diagnostics import CourseError
-from builder.labs import kubectl as kubectl_module
-from builder.labs.kubectl import KubectlGrammar, cache_file, find_kubectl, isolated_env
+from builder.labs.kubectl import grammar as grammar_module
+from builder.labs.kubectl.cache import cache_file, load_grammar
+from builder.labs.kubectl.grammar import KubectlGrammar
+from builder.labs.kubectl.run import find_kubectl, isolated_env
 
 VALID = [
     "apply -f ~/x.yaml",
@@ -84,7 +85,7 @@ def learnt(tmp_path_factory: pytest.TempPathFactory) -> tuple[KubectlGrammar, Pa
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(subprocess, "run", recording_run)
-        grammar = KubectlGrammar.load(cache_dir=cache)
+        grammar = load_grammar(cache_dir=cache)
     return grammar, cache, runs
 
 
@@ -124,7 +125,7 @@ def test_kubectl_own_examples_use_known_commands_and_flags(grammar: KubectlGramm
     checked = 0
     for command in grammar.commands.values():
         for example in command.examples:
-            argv = kubectl_module._example_argv(example)
+            argv = grammar_module._example_argv(example)
             if argv is None:
                 continue
             checked += 1
@@ -144,24 +145,37 @@ def test_the_cache_is_written_and_read_back_without_kubectl(learnt) -> None:
     path = cache_file(cache, grammar.version)
     assert json.loads(path.read_text())["version"] == grammar.version
     written = path.stat().st_mtime_ns
-    again = KubectlGrammar.load(kubectl="/nonexistent/kubectl", cache_dir=cache, version=grammar.version)
+    again = load_grammar(kubectl="/nonexistent/kubectl", cache_dir=cache, version=grammar.version)
     assert again.version == grammar.version
     assert again.check(["aply"]) == grammar.check(["aply"])
     assert path.stat().st_mtime_ns == written
 
 
-def test_a_second_load_only_asks_kubectl_its_version(learnt, monkeypatch) -> None:
+def test_a_second_load_does_not_start_kubectl(learnt, monkeypatch) -> None:
+    """A warm check reads the grammar, and kubectl's version, from the cache: no process at all."""
     grammar, cache, _runs = learnt
     runs: list[list[str]] = []
     real_run = subprocess.run
     monkeypatch.setattr(subprocess, "run", lambda args, **kw: runs.append(list(args)) or real_run(args, **kw))
-    KubectlGrammar.load(cache_dir=cache)
+    assert load_grammar(cache_dir=cache).version == grammar.version
+    assert runs == []
+
+
+def test_a_changed_kubectl_binary_is_asked_its_version_again(learnt, tmp_path, monkeypatch) -> None:
+    grammar, cache, _runs = learnt
+    copy = tmp_path / "kubectl"
+    copy.write_bytes(Path(find_kubectl()).read_bytes())
+    copy.chmod(0o755)
+    runs: list[list[str]] = []
+    real_run = subprocess.run
+    monkeypatch.setattr(subprocess, "run", lambda args, **kw: runs.append(list(args)) or real_run(args, **kw))
+    assert load_grammar(kubectl=str(copy), cache_dir=cache).version == grammar.version
     assert [args[1:] for args in runs] == [["version", "--client", "-o", "json"]]
 
 
 def test_without_cache_a_missing_kubectl_is_a_course_error(tmp_path: Path) -> None:
     with pytest.raises(CourseError, match="cannot run"):
-        KubectlGrammar.load(kubectl=str(tmp_path / "kubectl"), cache_dir=tmp_path, version="v0.0.0")
+        load_grammar(kubectl=str(tmp_path / "kubectl"), cache_dir=tmp_path, version="v0.0.0")
 
 
 def test_learning_never_shows_kubectl_a_kubeconfig_or_the_real_home(learnt) -> None:
@@ -191,9 +205,17 @@ def test_the_isolated_env_hides_the_users_kubeconfig(tmp_path: Path, monkeypatch
     assert "production" not in isolated and not json.loads(isolated).get("clusters")
 
 
-def test_find_kubectl_prefers_path() -> None:
+def test_find_kubectl_prefers_path(tmp_path: Path, monkeypatch) -> None:
+    """A kubectl on PATH wins over the venv's, whatever this machine has installed."""
+    real = find_kubectl()
+    (tmp_path / "path").mkdir()
+    (tmp_path / "path" / "kubectl").symlink_to(real)
+    (tmp_path / "venv" / "bin").mkdir(parents=True)
+    (tmp_path / "venv" / "bin" / "kubectl").symlink_to(real)
+    monkeypatch.setenv("PATH", str(tmp_path / "path"))
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "venv"))
     found = find_kubectl()
-    assert found == (shutil.which("kubectl") or found) and os.access(found, os.X_OK)
+    assert found == str(tmp_path / "path" / "kubectl") and os.access(found, os.X_OK)
 
 
 def test_find_kubectl_falls_back_to_the_venv(tmp_path: Path, monkeypatch) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.labs.session import key_bytes
+from builder.labs.directives import key_bytes
 
 ENGINE = """\
 # Engine
@@ -147,6 +147,7 @@ def system_out(junit: Path) -> list[tuple[str, str, str]]:
     return out
 
 
+@pytest.mark.slow
 def test_engine_semantics_in_one_shell(course, tmp_path):
     repo = write_course(course, ENGINE)
     junit, html = tmp_path / "run.xml", tmp_path / "run.html"
@@ -180,6 +181,7 @@ def test_failing_step_is_reported_at_its_line_and_stops_the_chapter(course, tmp_
         ("slides/ch.md:3", "failed"), ("slides/ch.md:24", "skipped")]
 
 
+@pytest.mark.slow
 def test_hung_step_is_stopped_with_its_children(course):
     repo = write_course(course, """\
         .lab[
@@ -255,6 +257,7 @@ users:
     server.close()
 
 
+@pytest.mark.kubectl  # the context is looked up with `kubectl config view`
 def test_current_cluster_needs_a_named_context(course, fake_cluster):
     env, hits = fake_cluster
     repo = write_course(course, ".lab[\n```bash\nkubectl get pods\n```\n]\n")
@@ -277,5 +280,4 @@ def test_key_names(name, sent):
 
 
 def test_unknown_key_name():
-    with pytest.raises(ValueError, match="unknown key name"):
-        key_bytes("Escpe")
+    assert key_bytes("Escpe") is None

@@ -50,7 +50,7 @@ def test_the_course_passes(cache_home, tmp_path):
     junit = tmp_path / "labs.xml"
     result = labs("check", "--junit", str(junit), repo=ROOT, cache=cache_home)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert " 0 error(s)" in result.stdout
+    assert ": 0 errors, 0 warnings, 0 notes [" in result.stdout
     suite = ET.parse(junit).getroot().find("testsuite")
     assert suite is not None and int(suite.get("tests")) >= 4 and suite.get("failures") == "0"
 
@@ -136,7 +136,7 @@ def test_lab_mistakes(course, cache_home):
     result = labs("check", repo=course.root, cache=cache_home)
     assert result.returncode == 1
     out = result.stdout
-    assert "slides/ch.md:3: .lab[ block has no step (no fenced command)" in out
+    assert "slides/ch.md:3:" not in out  # a lab of prose alone is fine
     assert "slides/ch.md:10: unknown lab directive 'wiat' (did you mean 'wait'?)" in out
     assert "slides/ch.md:11: unknown key name 'Escpe' (did you mean 'Escape'?)" in out
     assert "slides/ch.md:14: unknown program 'kubeclt' (did you mean 'kubectl'?)" in out
@@ -217,9 +217,10 @@ def test_here_document_manifest_is_validated(course, cache_home):
             in result.stdout)
 
 
-def test_unclosed_fence_fails_the_check(course, cache_home):
+def test_unclosed_fence_is_a_warning_of_the_check(course, cache_home):
+    """remark shows it (the fence runs to the end of its lab): a warning, not a failure."""
     course.write("slides/deck.yml", "content:\n- ch.md\n")
     course.write("slides/ch.md", ".lab[\n```bash\nls\n]\n---\nnext\n")
     result = labs("check", repo=course.root, cache=cache_home)
-    assert result.returncode == 1
-    assert result.stderr.startswith("slides/ch.md:2: code fence is never closed")
+    assert result.returncode == 0
+    assert "slides/ch.md:2: warning: code fence is never closed" in result.stdout

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import in_a_thread, png, write
+from lint_support import in_a_thread, png, write
 
 from builder.lint.run import lint
 
@@ -171,3 +171,19 @@ def test_a_slide_whose_script_never_ends_is_given_up_not_waited_for(tmp_path: Pa
     result = in_a_thread(lint, tmp_path, langs=("en",))
     assert [str(d) for d in result.diagnostics] == [
         "slides/deck.yml: deck.html (en) could not be measured in Chromium: gave up after 3 s"]
+
+
+def test_a_deck_the_build_cannot_write_is_skipped_with_the_builds_reasons(tmp_path: Path, chromium):
+    write(tmp_path, "slides/good.yml", "title: Good\ncontent:\n- - good.md\n")
+    write(tmp_path, "slides/good.md", "# Good\n\n- [a link to nowhere](#nowhere)\n")
+    write(tmp_path, "slides/broken.yml", "title: Broken\ncontent:\n- - good.md\n  - gone.md\n")
+    result = run_cli("lint", "--lang", "en", cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.splitlines()[:3] == [
+        "slides/broken.yml: note: broken was not linted: the build could not write it "
+        "(its errors say why)",
+        "slides/broken.yml:4: chapter file not found: gone.md (looked for slides/gone.md)",
+        "slides/good.md:3: link to #nowhere: no slide of good has that name or anchor",
+    ]
+    assert "linted 1 page(s), " in result.stdout
+    assert "Traceback" not in result.stderr

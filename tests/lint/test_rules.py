@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import in_a_thread, png, write
+from lint_support import in_a_thread, png, write
 
 from builder.diagnostics import Diagnostic
 from builder.lint.run import lint
@@ -346,3 +346,40 @@ def test_slides_swallowed_by_raw_html_are_lost(zoo):
     assert got[0].endswith(" are lost from the page: raw HTML here (an unclosed "
                            "`<!--`, `<script>` or `<textarea>`?) swallows them")
     assert got[0].split(": ")[1].startswith("the 2 slides after this one in zoo.html")
+
+
+def test_a_picture_still_loading_when_the_wait_ends_is_no_error(tmp_path: Path):
+    """On a busy machine a picture may not have answered yet: that is no proof it is broken."""
+    from builder.checks import run
+    from builder.lint.facts import Page, Picture, Section, ShownSlide
+    from builder.model import Deck
+
+    write(tmp_path, "dist/en/images/slow.png", png(40, 30))
+    html = write(tmp_path, "dist/en/deck.html", "<html></html>")
+    deck = Deck(path="slides/deck.yml", stem="deck", title="Deck", strings={}, exclude=[], parts=[])
+    page = Page(deck=deck, lang="en", html=html, repo=tmp_path)
+
+    def shown(complete: bool) -> ShownSlide:
+        picture = Picture("images/slow.png", (html.parent / "images/slow.png").as_uri(), False,
+                          (0, 0), (0, 0), complete=complete)
+        return ShownSlide(None, [Section(0, "s1", None, "title", "", (0, 0, 0, 0), [], [], [picture],
+                                         False)])
+
+    def pictures(complete: bool) -> list[str]:
+        return [str(d) for d in run("page", shown(complete), page) if d.check == "picture"]
+
+    size = len(png(40, 30))
+    assert pictures(complete=False) == ["slides/deck.yml: note: picture still loading when lint "
+                                        f"stopped waiting, not checked: slides/images/slow.png; {size} bytes"]
+    assert pictures(complete=True) == ["slides/deck.yml: picture cannot be shown (not an image the "
+                                       "browser reads): images/slow.png"]
+
+
+def test_a_measure_the_same_in_both_languages_is_said_once():
+    from builder.diagnostics import error
+    from builder.lint.run import _language_dedup
+
+    said = [error("slides/a.md", 3, "too tall [fr]"), error("slides/a.md", 3, "too tall"),
+            error("slides/toc.md", 1, "too tall [deck, fr]"), error("slides/toc.md", 1, "too tall [deck]"),
+            error("slides/b.md", 5, "too tall [fr]")]
+    assert [d.message for d in _language_dedup(said)] == ["too tall", "too tall [deck]", "too tall [fr]"]

@@ -2,14 +2,14 @@
 
 import re
 
-import pytest
-
-from builder.diagnostics import CourseError
 from builder.render.html import render_markdown
 
 
-def html(text: str, autoclose: bool = False) -> str:
-    env = {"where": lambda i: ("c.md", i + 1), "autoclose": autoclose}
+def html(text: str, autoclose: bool = False, diagnostics: list | None = None,
+         labs: frozenset[str] = frozenset()) -> str:
+    env = {"where": lambda i: ("c.md", i + 1), "autoclose": autoclose, "labs": labs}
+    if diagnostics is not None:
+        env["diagnostics"] = diagnostics
     return render_markdown(text, env)
 
 
@@ -41,7 +41,8 @@ def test_brackets_in_code_spans_do_not_close():
 
 def test_links_and_images_inside_macros():
     out = html(".center[![logo](images/logo.png)]")
-    assert '<span class="center"><img src="images/logo.png" alt="logo" /></span>' in out
+    assert ('<span class="center"><img src="images/logo.png" alt="logo" loading="lazy" '
+            'decoding="async" /></span>') in out
 
 
 def test_block_macro_closing_after_text():
@@ -63,11 +64,19 @@ def test_words_with_dots_are_not_macros():
     assert "<span" not in html("items.first[0] and file.yaml")
 
 
-def test_unclosed_block_macro_is_an_error_at_its_line():
-    with pytest.raises(CourseError) as err:
-        html("text\n\n.lab[\n- a\n")
-    assert (err.value.line, err.value.message) == (3, "macro .lab[ is never closed (missing `]`)")
+def test_unclosed_block_macro_is_text_as_in_remark_with_a_warning():
+    found = []
+    out = html("text\n\n.lab[\n- a\n", diagnostics=found)
+    assert out == "<p>text</p>\n<p>.lab[</p>\n<ul>\n<li>a</li>\n</ul>\n"
+    assert [(d.line, d.severity) for d in found] == [(3, "warning")]
+    assert found[0].message.startswith("macro .lab[ is never closed (missing `]`): remark shows it")
 
 
 def test_unclosed_macro_in_an_earlier_increment_closes_at_its_end():
     assert html(".lab[\n- a\n", autoclose=True) == '<div class="lab">\n<ul>\n<li>a</li>\n</ul>\n</div>\n'
+
+
+def test_a_lab_macro_of_another_name_is_styled_as_a_lab():
+    out = html(".exercise[\n- a\n]", labs=frozenset({"lab", "exercise"}))
+    assert out.startswith('<div class="exercise lab">')
+    assert html(".exercise[\n- a\n]").startswith('<div class="exercise">')

@@ -58,12 +58,10 @@ def test_properties_only_at_the_top():
     assert slides[0].property_lines == {"class": 0, "name": 1}
 
 
-def test_unclosed_fence_is_an_error_at_its_line():
-    import pytest
-
-    from builder.diagnostics import CourseError
-
-    with pytest.raises(CourseError) as err:
-        _split("ok\n---\n```bash\nkubectl get pods\n---\nmore")
-    assert (err.value.path, err.value.line) == ("c.md", 3)
-    assert "never closed" in err.value.message
+def test_unclosed_fence_runs_to_the_end_of_its_slide_with_a_warning():
+    lines = ["ok", "---", "````bash", "kubectl get pods", "```", "---", "more", "---", "last"]
+    found = []
+    slides = split_slides(SourceLines(lines, [("c.md", i + 1) for i in range(len(lines))]), found)
+    assert len(slides) == 4  # remark splits slides first: the fence ends with its slide
+    assert [(d.path, d.line, d.severity) for d in found] == [("c.md", 3, "warning")]
+    assert "never closed" in found[0].message and "````" in found[0].message

@@ -95,6 +95,16 @@ def index_of_source(page, source: str) -> int:
     return i + 1
 
 
+def axe_violations(page, source: str) -> list[str]:
+    """axe-core's findings on the page as it is now (the axe_source fixture gives `source`)."""
+    if not page.evaluate("() => !!window.axe"):
+        page.add_script_tag(content=source)
+    found = page.evaluate("""() => axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+                                                                'best-practice']})
+        .then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))""")
+    return found
+
+
 # ---------- The builder's view of `--` steps ----------
 
 def steps(manifest: Path, repo: Path = ROOT) -> dict[str, tuple[int, int]]:

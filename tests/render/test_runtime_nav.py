@@ -204,3 +204,48 @@ def test_counter_prefix_and_count_false(browser, course):
         assert "Three" in page.inner_text("section.slide.current")
     finally:
         s.close()
+
+
+def test_a_source_link_lands_on_the_slide_that_holds_the_line(browser, course):
+    """An editor's "show me this slide": any line of a slide (its text, a later `--` step, its
+    notes) opens that slide, at the first step that shows the line."""
+    from builder.build import build
+
+    course.write("slides/ch.md", """
+        # One
+
+        - first
+        ---
+        ## Two
+
+        - b
+        --
+        - c
+
+        ???
+
+        said aloud
+        ---
+        class: in-person
+
+        ## Dropped
+        ---
+        ## Three
+
+        - d
+        """)
+    course.write("slides/d.yml", "title: D\nexclude: [in-person]\ncontent:\n- - ch.md\n")
+    build(course.root, langs=("en",))
+    url = (course.root / "dist" / "en" / "d.html").as_uri()
+    s = Session(browser)
+    try:
+        page = s.open(url)
+        for line, source in [(3, "1"), (7, "5"), (8, "5"), (9, "9"), (13, "9"), (17, "9"), (21, "19"),
+                             (1, "1"), (5, "5"), (99, "19")]:
+            visit(page, f"{url}#src:slides/ch.md:{line}")
+            assert page.get_attribute("section.slide.current", "data-source") == \
+                f"slides/ch.md:{source}", line
+        visit(page, f"{url}#src:slides/other.md:3")  # no such chapter in the deck: the first slide
+        assert position(page) == 1
+    finally:
+        s.close()

@@ -36,16 +36,27 @@ def test_page_stays_on_its_slide_and_step_across_rebuilds(browser, site, course)
     assert (n, total) == (old_n + 1, old_total + 1)
 
     # Break the chapter: the error shows over the page, with its line; the deck stays.
-    write(course.root / "slides/a.md", CHAPTER_A + "\n.lab[\n- never closed\n")
+    write(course.root / "slides/a.md", CHAPTER_A + "\n@@INCLUDE[k8s/missing.yaml]\n")
     overlay = page.wait_for_selector("#coursekit-overlay", timeout=10000)
-    assert "slides/a.md:13: macro .lab[ is never closed" in overlay.inner_text()
+    assert "slides/a.md:13: @@INCLUDE file not found: k8s/missing.yaml" in overlay.inner_text()
     assert "a step" in page.inner_text("section.slide.current")
 
-    # Fix it: the overlay goes.
+    # A mistake remark tolerates: the deck is rebuilt, the warning shows discreetly.
+    with page.expect_navigation():
+        write(course.root / "slides/a.md", CHAPTER_A + "\n.lab[\n- never closed\n")
+    badge = page.wait_for_selector("#coursekit-warnings", timeout=10000)
+    assert badge.inner_text().startswith("1 warning")
+    assert page.query_selector("#coursekit-overlay") is None
+    badge.click()
+    assert "slides/a.md:13: macro .lab[ is never closed" in badge.inner_text()
+
+    # Fix it: the warning goes.
     with page.expect_navigation():
         write(course.root / "slides/a.md", CHAPTER_A)
     page.wait_for_selector("section.slide.current")
+    page.wait_for_timeout(300)
     assert page.query_selector("#coursekit-overlay") is None
+    assert page.query_selector("#coursekit-warnings") is None
     assert errors == []
     page.close()
 

@@ -57,11 +57,11 @@ def test_template_change_rebuilds_everything(site):
 
 def test_broken_chapter_shows_its_line_keeps_the_last_good_deck_then_recovers(site, events, course):
     good = get(site, "/en/both.html")[1]
-    write(course.root / "slides/a.md", CHAPTER_A + "\n```bash\nkubectl get pods\n")
+    write(course.root / "slides/a.md", CHAPTER_A + "\n@@INCLUDE[k8s/missing.yaml]\n")
     event, data = events.next()
     assert event == "builderror"
     assert data["errors"][0]["where"] == "slides/a.md:13"
-    assert "never closed" in data["errors"][0]["message"]
+    assert "@@INCLUDE file not found" in data["errors"][0]["message"]
     assert get(site, "/en/both.html")[1] == good
     # a page opened now learns about the error as soon as it connects
     late = Events(site.server.server_address[1])
@@ -71,6 +71,30 @@ def test_broken_chapter_shows_its_line_keeps_the_last_good_deck_then_recovers(si
     assert events.next() == ("reload", {"decks": ["/en/both.html"]})
     assert "fixed" in get(site, "/en/both.html")[1]
     assert site.workspace.errors == []
+
+
+def test_a_broken_chapter_stops_only_the_decks_that_use_it(site, events, course):
+    write(course.root / "slides/a.md", CHAPTER_A + "\n@@INCLUDE[k8s/missing.yaml]\n")
+    assert events.next()[0] == "builderror"
+    both = get(site, "/en/both.html")[1]
+    write(course.root / "slides/b.md", "# Beta\n\n- beta edited\n")
+    event, data = events.next()
+    assert event == "builderror" and data["errors"][0]["where"] == "slides/a.md:13"
+    assert events.next() == ("reload", {"decks": ["/en/beta.html"], "broken": True})
+    assert "beta edited" in get(site, "/en/beta.html")[1]
+    assert get(site, "/en/both.html")[1] == both  # uses a.md: its last good output stays
+
+
+def test_warnings_reach_the_pages_discreetly(site, events, course):
+    write(course.root / "slides/a.md", CHAPTER_A + "\n.lab[\n- never closed\n")
+    event, data = events.next()
+    assert event == "reload" and data["decks"] == ["/en/both.html"]
+    assert [w["where"] for w in data["warnings"]] == ["slides/a.md:13"]
+    assert site.workspace.errors == []
+    late = Events(site.server.server_address[1])  # a page opened now learns them on connecting
+    event, data = late.next()
+    late.close()
+    assert event == "warnings" and "never closed" in data["warnings"][0]["message"]
 
 
 def test_deleted_chapter_is_an_error_not_a_crash(site, events, course):

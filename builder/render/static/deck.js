@@ -7,6 +7,8 @@
    forge. Lab commands get a copy button. ?print and ?print-notes prepare the page for
    printing (one page per slide, `--` steps collapsed to their final state).
 
+   Keys and toolbar buttons reach their action through the keymap (#ck-keys, from
+   builder/render/keymap.py): `actions` below is the only place that knows what they do.
    Every word shown comes from the #ck-ui table (builder/render/ui.py), never from here.
    No dependency, no network request. */
 (function () {
@@ -59,15 +61,16 @@
     var body = doc.body;
     var deck = doc.getElementById("ck-deck") || doc.querySelector("main.deck");
     var slides = Array.prototype.slice.call(deck.querySelectorAll("section.slide"));
-    var words = readWords();
+    var words = readJson("ck-ui") || {};
+    var keymap = readJson("ck-keys") || [];  // [{action, keys, when}]: builder/render/keymap.py
     var current = -1;
     var listeners = [];  // called with the new index after each slide change
 
     /* ---------- Small helpers ---------- */
 
-    function readWords() {
-      var el = doc.getElementById("ck-ui");
-      try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
+    function readJson(id) {  // a JSON block that the builder put in the page
+      var el = doc.getElementById(id);
+      try { return el ? JSON.parse(el.textContent) : null; } catch (e) { return null; }
     }
 
     function t(key, values) {  // a word from the UI table, "{name}" placeholders filled in
@@ -108,7 +111,12 @@
 
     function flatText(slide) {
       var content = slide.querySelector(".content");
-      return (content ? content.textContent : "").replace(/\s+/g, " ").trim();
+      var text = content ? content.textContent : "";
+      // A drawn diagram carries its own <style>: its words are searched, not its CSS.
+      if (content && text) {
+        each(content.querySelectorAll("style"), function (s) { text = text.replace(s.textContent, " "); });
+      }
+      return text.replace(/\s+/g, " ").trim();
     }
 
     /* ---------- Numbers: the counter follows remark (`count: false` slides add nothing) ---------- */
@@ -162,6 +170,7 @@
       copy.className = slide.className.replace(/\bcurrent\b/, "") + " ck-preview";
       var content = slide.querySelector(".content");
       if (content) copy.appendChild(content.cloneNode(true));
+      diagrams.asPictures(content, copy);  // before ids go: a drawing's styles need its id
       each(copy.querySelectorAll("[id]"), function (el) { el.removeAttribute("id"); });
       each(copy.querySelectorAll(".ck-copy"), function (el) { el.remove(); });
       return copy;
@@ -192,6 +201,10 @@
         slides[i].classList.add("current");
         slides[i].removeAttribute("aria-hidden");
         decorate(slides[i]);
+        fetchPictures(slides[i], false);
+        fetchPictures(slides[i + 1], true);
+        fetchPictures(slides[i - 1], false);
+        diagrams.soon(i);
       }
       if (counter) counter.textContent = prefix + numbering.of(i) + "/" + numbering.total;
       if (how.announce) announce(t("slide_titled", { n: numbering.of(i), total: numbering.total,
@@ -221,14 +234,26 @@
       var hash = hashValue();
       if (!hash) return 0;
       if (/^\d+$/.test(hash)) return clamp(parseInt(hash, 10) - 1);
-      if (hash.indexOf("src:") === 0) {  // as lab reports link to slides
-        var source = hash.slice(4);
-        var at = slides.findIndex(function (s) { return s.getAttribute("data-source") === source; });
-        return at >= 0 ? at : 0;
-      }
+      if (hash.indexOf("src:") === 0) return slideOfLine(hash.slice(4));
       var el = doc.getElementById(hash);
       var i = el ? slides.indexOf(el.closest("section.slide")) : -1;
       return i >= 0 ? i : 0;
+    }
+
+    // "path:line" -> the section that first shows that line: the one of that file starting
+    // nearest before it (a later `--` step starts later), as an editor's "show me this slide"
+    // and lab reports link to slides. A chapter used twice lands on its first use.
+    function slideOfLine(source) {
+      var at = source.lastIndexOf(":");
+      var path = source.slice(0, at), line = Number(source.slice(at + 1));
+      var best = -1, bestLine = -Infinity;
+      for (var i = 0; i < slides.length; i++) {
+        var where = splitSource(slides[i]);
+        if (!where || where.path !== path) continue;
+        if (where.line === line) return i;
+        if (where.line <= line && where.line > bestLine) { best = i; bestLine = where.line; }
+      }
+      return best >= 0 ? best : 0;
     }
 
     /* ---------- Edit this slide on the forge ---------- */
@@ -254,6 +279,175 @@
       var link = editLinks[0];
       if (link && !link.hidden) link.click();
     }
+
+    /* ---------- Pictures: lazy, fetched a slide ahead ---------- */
+
+    // The builder marks every picture loading="lazy": hidden slides have no layout, so Chromium
+    // fetches none of theirs when the deck opens. A slide's pictures are fetched when it shows,
+    // and the next slide's (decoded too) when the one before it shows, so that moving on paints
+    // them at once. Printing shows them all: Chromium fetches every lazy picture before it
+    // prints, and waits for them. (Pictures made eager here would not be waited for: neither
+    // in beforeprint nor by the load event, so printing leaves them lazy.)
+    function fetchPictures(slide, decode) {
+      if (!slide) return;
+      each(slide.querySelectorAll('img[loading="lazy"]'), function (img) {
+        img.loading = "eager";
+        if (decode && img.decode) img.decode().catch(function () { /* broken: shown as such */ });
+      });
+    }
+
+    /* ---------- Diagrams: mermaid, from the file beside the deck ---------- */
+
+    // <pre class="mermaid"> holds a diagram's source until mermaid (builder/render/diagrams.py:
+    // its browser build, copied beside the deck, named by the root's data-mermaid) draws it. The
+    // library is loaded once the first slide is painted, unless that slide has a diagram;
+    // then every diagram is drawn while the page is idle, those nearest the current slide
+    // first, so that moving to one shows it drawn, and printing too. `ready()` draws
+    // them all now and resolves when done (?print and `coursekit pdf` wait for it). A diagram
+    // mermaid cannot draw, or a library that cannot load, leaves the source shown.
+    var diagrams = (function () {
+      var file = doc.documentElement.getAttribute("data-mermaid");
+      var all = Array.prototype.slice.call(deck.querySelectorAll("pre.mermaid"));
+      var library = null, queue = Promise.resolve(), drawn = {}, count = 0, started = false;
+      if (!file || !all.length) {
+        return { soon: function () {}, start: function () {}, asPictures: function () {},
+                 ready: function () { return Promise.resolve(true); } };
+      }
+
+      function load() {
+        if (!library) {
+          library = new Promise(function (resolve, reject) {
+            var script = doc.createElement("script");
+            script.src = file;
+            script.onload = function () {
+              var mermaid = window.mermaid;
+              if (!mermaid) { reject(new Error("no mermaid in " + file)); return; }
+              // The classic look: no drop shadows, which print as blurred pictures.
+              mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "default",
+                                   look: "classic", fontFamily: getComputedStyle(body).fontFamily,
+                                   htmlLabels: false, flowchart: { htmlLabels: false } });
+              resolve(mermaid);
+            };
+            script.onerror = function () { reject(new Error("cannot load " + file)); };
+            doc.head.appendChild(script);
+          });
+          library.catch(function () {
+            all.forEach(function (pre) { pre.setAttribute("data-ck-failed", ""); });
+          });
+        }
+        return library;
+      }
+
+      // One drawing at a time (mermaid renders in a scratch element of its own); a source seen
+      // before is drawn once, its copies get ids of their own.
+      function draw(pre) {
+        if (pre.ckDrawing) return pre.ckDrawing;
+        var source = pre.textContent;
+        var id = "ck-diagram-" + (++count);
+        pre.ckDrawing = queue = queue.then(load).then(function (mermaid) {
+          var known = drawn[source];
+          if (known) return known.svg.split(known.id).join(id);
+          return mermaid.render(id, source).then(function (result) {
+            drawn[source] = { svg: result.svg, id: id };
+            return result.svg;
+          });
+        }).then(function (svg) {
+          pre.innerHTML = svg;
+          var drawing = pre.querySelector("svg");
+          var box = drawing && drawing.viewBox && drawing.viewBox.baseVal;
+          // Drawn for a page of text: on a 1600-pixel slide, half as large again (CSS caps it).
+          if (box && box.width) drawing.style.maxWidth = Math.round(box.width * 1.5) + "px";
+          pre.setAttribute("data-processed", "true");
+          pre.ckPicture = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg);
+        }, function () {
+          var scratch = doc.getElementById("d" + id);
+          if (scratch) scratch.remove();
+          pre.setAttribute("data-ck-failed", "");
+        });
+        return pre.ckDrawing;
+      }
+
+      function drawSlide(slide) {
+        if (!slide) return Promise.resolve();
+        return Promise.all(Array.prototype.map.call(slide.querySelectorAll("pre.mermaid"), draw));
+      }
+
+      function idle(fn) {
+        if (window.requestIdleCallback) window.requestIdleCallback(fn, { timeout: 1000 });
+        else setTimeout(fn, 30);
+      }
+
+      var slideOf = null;  // slideOf[k]: the index of the slide holding all[k]
+
+      // A drawing is one long task: while the user is moving through the slides, those still
+      // to draw wait (the current and next slides' are drawn as they come, see show()).
+      var QUIET = 1500, lastMove = 0;
+
+      function drawNextIdle() {  // the undrawn diagram nearest the current slide
+        var wait = lastMove + QUIET - Date.now();
+        if (wait > 0) { setTimeout(function () { idle(drawNextIdle); }, wait); return; }
+        if (!slideOf) {
+          var position = new Map(slides.map(function (slide, i) { return [slide, i]; }));
+          slideOf = all.map(function (pre) { return position.get(pre.closest("section.slide")); });
+        }
+        var best = null, distance = Infinity;
+        all.forEach(function (pre, k) {
+          if (pre.ckDrawing) return;
+          var d = Math.abs(slideOf[k] - current);
+          if (d < distance) { best = pre; distance = d; }
+        });
+        if (best) draw(best).then(function () { idle(drawNextIdle); });
+      }
+
+      function nearby(i) {  // the current slide's, then the next one's, at once
+        drawSlide(slides[i]).then(function () { return drawSlide(slides[i + 1]); });
+      }
+
+      // The first contentful paint, as the browser reports it; a first slide with nothing to
+      // paint (or a browser that does not say) gives up waiting after a few seconds.
+      function afterFirstPaint(fn) {
+        var done = false;
+        var go = function () { if (!done) { done = true; fn(); } };
+        try {
+          var observer = new PerformanceObserver(function (list) {
+            if (list.getEntriesByName("first-contentful-paint").length) { observer.disconnect(); go(); }
+          });
+          observer.observe({ type: "paint", buffered: true });
+        } catch (e) { /* no paint timing: the timer below */ }
+        setTimeout(go, 3000);
+      }
+
+      function hasDiagram(slide) { return !!slide && !!slide.querySelector("pre.mermaid"); }
+
+      return {
+        soon: function (i) {
+          if (!started) return;
+          lastMove = Date.now();
+          nearby(i);
+        },
+        start: function (i) {  // after the first show(): the others wait for the first paint
+          started = true;
+          if (hasDiagram(slides[i])) nearby(i);
+          afterFirstPaint(function () { idle(drawNextIdle); });
+        },
+        ready: function () {
+          return Promise.all(all.map(draw)).then(function () { return true; });
+        },
+        asPictures: function (content, copy) {  // drawn diagrams of a preview, as pictures
+          if (!content) return;
+          var originals = content.querySelectorAll("pre.mermaid");
+          each(copy.querySelectorAll("pre.mermaid"), function (pre, k) {
+            var picture = originals[k] && originals[k].ckPicture;
+            if (!picture) return;
+            pre.textContent = "";
+            var img = doc.createElement("img");
+            img.alt = "";
+            img.src = picture;
+            pre.appendChild(img);
+          });
+        }
+      };
+    })();
 
     /* ---------- Copy buttons on lab commands ---------- */
 
@@ -328,9 +522,10 @@
       var error = $(".ck-goto-error", el);
       var dialog = {
         el: el,
+        action: "go-to",
         open: function () { input.value = ""; error.textContent = ""; showDialog(dialog, input); },
         close: function () { hideDialog(dialog); },
-        onKey: function (e) { if (e.key === "Escape") { dialog.close(); e.preventDefault(); } }
+        onKey: function () {}
       };
       $("form", el).addEventListener("submit", function (e) {
         e.preventDefault();
@@ -347,11 +542,10 @@
       var el = doc.getElementById("ck-help");
       var dialog = {
         el: el,
+        action: "help",
         open: function () { showDialog(dialog, $("button", el)); },
         close: function () { hideDialog(dialog); },
-        onKey: function (e) {
-          if (e.key === "Escape" || e.key === "?") { dialog.close(); e.preventDefault(); }
-        }
+        onKey: function () {}
       };
       return dialog;
     })();
@@ -445,12 +639,12 @@
 
       var dialog = {
         el: el,
+        action: "search",
         open: function () { showDialog(dialog, input); input.select(); },
         close: function () { hideDialog(dialog); },
         onKey: function (e) {
           var count = list.children.length;
-          if (e.key === "Escape") dialog.close();
-          else if (e.key === "ArrowDown" && count) select((active + 1) % count);
+          if (e.key === "ArrowDown" && count) select((active + 1) % count);
           else if (e.key === "ArrowUp" && count) select((active - 1 + count) % count);
           else if (e.key === "Enter" && list.children[active]) choose(list.children[active]);
           else return;
@@ -563,6 +757,7 @@
 
       var dialog = {
         el: el,
+        action: "overview",
         open: function () {
           showDialog(dialog, null);
           body.classList.add("ck-overview-open");
@@ -572,11 +767,7 @@
           mark(current);
         },
         close: function () { body.classList.remove("ck-overview-open"); hideDialog(dialog); },
-        onKey: function (e) {
-          if (e.key === "Escape" || e.key === "o" || e.key === "O") dialog.close();
-          else if (!move(e)) return;
-          e.preventDefault();
-        }
+        onKey: function (e) { if (move(e)) e.preventDefault(); }
       };
       el.addEventListener("scroll", function () { if (!el.hidden) later(); }, { passive: true });
       grid.addEventListener("click", function (e) {
@@ -717,57 +908,68 @@
 
     /* ---------- Input: keys, clicks and taps, swipes, the toolbar ---------- */
 
-    function onKey(e) {
-      if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
-      if (openDialog) { openDialog.onKey(e); return; }
-      if (isTyping(e.target)) return;
-      if ((e.key === " " || e.key === "Enter") && e.target.closest && e.target.closest("a, button")) return;
-      var action = keyAction(e);
-      if (!action) return;
-      e.preventDefault();
-      action();
-    }
-
-    function keyAction(e) {
-      switch (e.key) {
-        case "ArrowRight": case "ArrowDown": case "PageDown":
-          return function () { go(current + 1); };
-        case " ": case "Spacebar":
-          return function () { go(current + (e.shiftKey ? -1 : 1)); };
-        case "ArrowLeft": case "ArrowUp": case "PageUp":
-          return function () { go(current - 1); };
-        case "Home": return function () { go(0); };
-        case "End": return function () { go(slides.length - 1); };
-        case "g": case "G": return gotoBox.open;
-        case "/": return search.open;
-        case "o": case "O": return overview.open;
-        case "p": case "P": return mode.presenter ? null : presenter.open;
-        case "m": case "M": return mode.presenter ? presenter.toggleMirror : null;
-        case "t": case "T": return mode.presenter ? presenter.resetTimer : null;
-        case "e": case "E": return openEdit;
-        case "?": return helpBox.open;
-        default: return null;
-      }
-    }
-
-    var toolbarActions = {
+    // What each entry of the keymap does, by name; toolbar buttons name theirs in data-ck.
+    var actions = {
       previous: function () { go(current - 1); },
       next: function () { go(current + 1); },
+      first: function () { go(0); },
+      last: function () { go(slides.length - 1); },
       "go-to": function () { gotoBox.open(); },
       search: function () { search.open(); },
       overview: function () { overview.open(); },
       presenter: function () { presenter.open(); },
-      help: function () { helpBox.open(); },
-      close: function () { if (openDialog) openDialog.close(); },
+      "timer-reset": function () { presenter.resetTimer(); },
       mirror: function () { presenter.toggleMirror(); },
-      "timer-reset": function () { presenter.resetTimer(); }
+      edit: openEdit,
+      help: function () { helpBox.open(); },
+      close: function () { if (openDialog) openDialog.close(); }
     };
+
+    var byKey = {};  // "Shift+Space" -> its keymap entry
+    keymap.forEach(function (entry) {
+      entry.keys.forEach(function (key) { byKey[key] = entry; });
+    });
+
+    // A key as aria-keyshortcuts names it: "G" for g or G, "?" however it is typed, "Space",
+    // "Shift+Space"; Shift with a key the keymap does not name with Shift is that key.
+    function shortcutOf(e) {
+      var key = e.key === " " || e.key === "Spacebar" ? "Space" : e.key || "";
+      if (key.length === 1) return byKey[key.toUpperCase()] || null;
+      return (e.shiftKey && byKey["Shift+" + key]) || byKey[key] || null;
+    }
+
+    function available(entry) {
+      if (entry.when === "presenter") return mode.presenter;
+      if (entry.when === "audience") return !mode.presenter;
+      if (entry.when === "dialog") return !!openDialog;
+      return true;
+    }
+
+    function onKey(e) {
+      if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+      var entry = shortcutOf(e);
+      if (openDialog) {  // its close key, or the key that opened it (unless typing), closes it
+        if (entry && (entry.action === "close" ||
+                      (entry.action === openDialog.action && !isTyping(e.target)))) {
+          e.preventDefault();
+          openDialog.close();
+        } else {
+          openDialog.onKey(e);
+        }
+        return;
+      }
+      if (isTyping(e.target)) return;
+      if ((e.key === " " || e.key === "Enter") && e.target.closest && e.target.closest("a, button")) return;
+      if (!entry || !available(entry) || !actions[entry.action]) return;
+      e.preventDefault();
+      actions[entry.action]();
+    }
 
     function onControl(e) {
       var copy = e.target.closest(".ck-copy");
       if (copy) { copyCode(copy); return; }
       var control = e.target.closest("[data-ck]");
-      var action = control && toolbarActions[control.getAttribute("data-ck")];
+      var action = control && actions[control.getAttribute("data-ck")];
       if (action) action();
     }
 
@@ -837,6 +1039,9 @@
       }
       fit();
       show(indexFromHash(), {});
+      diagrams.start(current);
+      window.coursekit = { ready: diagrams.ready };  // `coursekit pdf` waits for it
+      if (mode.print) diagrams.ready();
       var early = doc.getElementById("ck-boot");
       if (early) early.remove();
       doc.addEventListener("keydown", onKey);

@@ -1,10 +1,12 @@
 /* coursekit serve: refresh this deck when it is rebuilt, on the same slide and step; show build
-   errors over the page until they are fixed. Injected by the dev server only, never built in. */
+   errors over the page until they are fixed, and warnings discreetly in a corner (click to
+   read them). Injected by the dev server only, never built in. */
 (function () {
   "use strict";
   if (!window.EventSource) return;
   var key = "coursekit-position:" + location.pathname;
   var overlay = null;
+  var badge = null;
 
   function currentSlide() {
     return document.querySelector("section.slide.current");
@@ -78,6 +80,27 @@
     document.body.appendChild(overlay);
   }
 
+  function showWarnings(warnings) {
+    if (badge) { badge.remove(); badge = null; }
+    if (!warnings || !warnings.length) return;
+    badge = document.createElement("details");
+    badge.id = "coursekit-warnings";
+    badge.style.cssText = "position:fixed;left:8px;bottom:8px;z-index:2147483646;max-width:60vw;" +
+      "max-height:40vh;overflow:auto;background:rgba(255,248,225,.92);color:#5a4300;" +
+      "font:12px/1.4 'DejaVu Sans Mono',monospace;padding:3px 8px;border:1px solid #e0c36a;" +
+      "border-radius:4px;opacity:.75";
+    var summary = document.createElement("summary");
+    summary.textContent = warnings.length + (warnings.length === 1 ? " warning" : " warnings");
+    badge.appendChild(summary);
+    warnings.forEach(function (w) {
+      var line = document.createElement("div");
+      line.className = "coursekit-warning";
+      line.textContent = w.where + ": " + w.message;
+      badge.appendChild(line);
+    });
+    document.body.appendChild(badge);
+  }
+
   restore();
   var events = new EventSource("/events");
   events.addEventListener("reload", function (e) {
@@ -86,11 +109,20 @@
       remember();
       location.reload();
     } else {
-      hideOverlay();
+      if (!data.broken) hideOverlay();
+      showWarnings(data.warnings);
     }
   });
   events.addEventListener("builderror", function (e) {
-    showOverlay(JSON.parse(e.data).errors);
+    var data = JSON.parse(e.data);
+    showOverlay(data.errors);
+    showWarnings(data.warnings);
   });
-  events.addEventListener("fixed", hideOverlay);
+  events.addEventListener("warnings", function (e) {
+    showWarnings(JSON.parse(e.data).warnings);
+  });
+  events.addEventListener("fixed", function (e) {
+    hideOverlay();
+    showWarnings(e.data ? JSON.parse(e.data).warnings : []);
+  });
 })();

@@ -10,8 +10,8 @@ import pytest
 from builder.diagnostics import Diagnostic
 from builder.labs import rules
 from builder.labs.rules.rule import RULES
-from builder.labs.schemas import Schemas, format_path, load_yaml_documents
-from builder.labs.static import field_line
+from builder.labs.schemas import Schemas
+from builder.yamltext import load_documents
 
 _SCHEMAS: dict[str | None, Schemas] = {}
 
@@ -24,14 +24,16 @@ def run_rules(text: str, version: str | None = None, only: str | None = None) ->
     text = textwrap.dedent(text).lstrip("\n")
     rules.load()
     found: list[Diagnostic] = []
-    for number, (doc_line, doc) in enumerate(load_yaml_documents(text), 1):
+    documents, error = load_documents(text)
+    assert error is None, error
+    for number, document in enumerate(documents, 1):
         context = rules.ManifestContext(
-            path="m.yaml", line_of=lambda parts, start=doc_line: field_line(text, start, format_path(parts)),
-            version=schemas.version, head=f"document {number}: ", definitions=schemas.definitions)
+            path="m.yaml", line_of=document.line_of, version=schemas.version, head=f"document {number}: ",
+            definitions=schemas.definitions)
         if only is None:
-            found += rules.check_document(doc, context)
+            found += rules.check_document(document.data, context)
         else:
-            found += RULES[only](doc, context)
+            found += RULES[only](document.data, context)
     return found
 
 

@@ -90,4 +90,4 @@ def test_rule_findings_name_the_file_line_and_lab(tmp_path, cache_home):
 def test_the_course_checks_clean_with_the_rules(cache_home):
     result = labs("check", repo=ROOT, cache=cache_home)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert " 0 error(s), 0 warning(s)" in result.stdout
+    assert " 0 errors, 0 warnings" in result.stdout

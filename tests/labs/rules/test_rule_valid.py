@@ -5,7 +5,14 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from builder.labs.schemas import load_yaml_documents
+from builder.yamltext import load_documents
+
+
+def load_yaml_documents(text: str) -> list[tuple[int, object]]:
+    """(first line, data) of each document, through the one YAML loader."""
+    documents, error = load_documents(text)
+    assert error is None, error
+    return [(d.line, d.data) for d in documents]
 
 ROOT = Path(__file__).resolve().parents[3]
 

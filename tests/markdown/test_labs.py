@@ -65,7 +65,7 @@ def test_steps_in_order_with_methods_and_lines(course):
         ("bash", "consul agent -retry-join=X.X.X.X", False, 22),
         ("bash", "kubectl get pods \\\n  -o wide", True, 27),
         ("yaml", "kind: Pod", False, 34),
-        ("bash", "echo no info string", False, 39),
+        ("", "echo no info string", False, 39),  # shown, not typed
     ]
 
 

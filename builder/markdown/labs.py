@@ -1,8 +1,10 @@
 """Labs and their steps, read from a slide's markdown-it tokens (FORMAT.md section 4).
 
-Visible steps are the fences inside `.lab[`/`.exercise[`; hidden steps are fences written inside
-HTML comments there, including one-line fences such as ```` ```wait Synced node info``` ````,
-which CommonMark would otherwise read as inline code.
+Visible steps are the fences inside a lab macro (`.lab[`, or its older name `.exercise[`: the
+names are a course setting); hidden steps are fences written inside HTML comments there,
+including one-line fences such as ```` ```wait Synced node info``` ````, which CommonMark would
+otherwise read as inline code. This sits beside the Markdown rules because it reads their
+tokens: every later stage (build, labs, i18n) gets labs from the parsed chapter.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ from collections.abc import Callable, Iterable
 
 from markdown_it.token import Token
 
+from builder.config import DEFAULT_LAB_MACROS
 from builder.markdown.highlight import strip_highlights
 from builder.markdown.inline import children
 from builder.markdown.split import closes_fence, fence_opener
 from builder.model import CodeBlock, Lab, Step
 
-LAB_MACROS = frozenset({"lab", "exercise"})
+LAB_MACROS = DEFAULT_LAB_MACROS
 Where = Callable[[int], tuple[str, int]]
 
 _COMMENT_RE = re.compile(r"<!--(.*?)-->", re.S)
@@ -26,21 +29,26 @@ _ONE_LINE_FENCE_RE = re.compile(r"(`{3,}|~{3,})([^`\n]+?)\1(?![`~])")
 
 
 def method_and_data(info: str) -> tuple[str, str]:
-    """Split a fence's info string: `wait Synced node info` -> ("wait", "Synced node info")."""
+    """Split a fence's info string: `wait Synced node info` -> ("wait", "Synced node info").
+
+    No info string is no method: such a block holds output, a query or a transcript, and the
+    reference runner does not type it (FORMAT.md section 4)."""
     info = info.strip()
     if not info:
-        return "bash", ""
+        return "", ""
     method, _, rest = info.partition(" ")
     return method, rest.strip()
 
 
-def extract_labs(tokens: list[Token], where: Where, slide_index: int) -> list[Lab]:
+def extract_labs(tokens: list[Token], where: Where, slide_index: int,
+                 macros: Iterable[str] = LAB_MACROS) -> list[Lab]:
+    macros = frozenset(macros)
     labs: list[Lab] = []
     lab: Lab | None = None
     depth = 0  # macro nesting inside the current lab
     for tok in tokens:
         if tok.type == "macro_open":
-            if lab is None and tok.info.split(".")[0] in LAB_MACROS:
+            if lab is None and tok.info.split(".")[0] in macros:
                 path, line = where(tok.map[0] if tok.map else 0)
                 lab = Lab(path=path, line=line, macro=tok.info, slide_index=slide_index)
                 labs.append(lab)
@@ -69,7 +77,9 @@ def _fence_step(tok: Token, where: Where) -> Step:
     method, _ = method_and_data(tok.info)
     first = tok.map[0] + 1 if tok.content.strip() else tok.map[0]  # type: ignore[index]
     path, line = where(first)
-    return Step(method=method, data=strip_highlights(tok.content.rstrip("\n")), hidden=False,
+    # indented like the slide shows it (`    EOF` under a list item): typed as the runner types it
+    data = textwrap.dedent(tok.content.rstrip("\n"))
+    return Step(method=method, data=strip_highlights(data), hidden=False,
                 path=path, line=line, info=tok.info.strip())
 
 
@@ -112,13 +122,15 @@ def _fences_in(lines: Iterable[str], first_index: int, where: Where) -> list[Ste
     return steps
 
 
-def extract_code(tokens: list[Token], where: Where) -> list[CodeBlock]:
+def extract_code(tokens: list[Token], where: Where,
+                 macros: Iterable[str] = LAB_MACROS) -> list[CodeBlock]:
     """Every visible fenced block of a slide, noting whether it sits inside a lab."""
+    macros = frozenset(macros)
     blocks: list[CodeBlock] = []
     in_lab: list[bool] = []  # one entry per open macro: is it, or is it inside, a lab?
     for tok in tokens:
         if tok.type == "macro_open":
-            in_lab.append(tok.info.split(".")[0] in LAB_MACROS or bool(in_lab and in_lab[-1]))
+            in_lab.append(tok.info.split(".")[0] in macros or bool(in_lab and in_lab[-1]))
         elif tok.type == "macro_close" and in_lab:
             in_lab.pop()
         elif tok.type == "fence" and tok.map:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from builder.model import Chapter, Deck, OutlineTag
+from builder.model import Chapter, Deck
 from builder.render.html import RenderedChapter
 
 
@@ -58,23 +58,3 @@ def outline_markdown(title: str, modules: list[Module]) -> str:
         lines += [f"- {item}" for item in module.items]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-@dataclass(slots=True)
-class Shape:
-    modules: int
-    items: int
-    line: int
-
-    def __str__(self) -> str:
-        return (f"{self.modules} module{'s' * (self.modules != 1)} and "
-                f"{self.items} item{'s' * (self.items != 1)}")
-
-
-def shapes(tags: list[OutlineTag], langs: tuple[str, ...]) -> dict[str, Shape]:
-    out = {}
-    for lang in langs:
-        mine = [t for t in tags if t.lang == lang]
-        out[lang] = Shape(sum(t.kind == "module" for t in mine), sum(t.kind == "item" for t in mine),
-                          mine[0].line if mine else 0)
-    return out

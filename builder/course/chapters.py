@@ -1,0 +1,135 @@
+"""Chapters compiled once each, on all cores: parse, lint, then whatever the caller needs.
+
+Chapters are the expensive part of every command and decks share them, so each distinct chapter
+(a file, or an inline entry of a manifest) is parsed once, in parallel across cores. The
+markdown-it tokens are too costly to send between processes: whatever needs them (rendering,
+message extraction) runs in the worker as the caller's `then`, and only its result and the
+token-free chapter come back.
+
+A chapter that cannot be read (not UTF-8, a missing @@INCLUDE, a broken translation) is one
+error diagnostic in its result: the other chapters compile all the same.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from builder import checks
+from builder.chapter import parse_chapter
+from builder.config import Settings
+from builder.course.checks import SlideContext  # importing it registers the slide checks
+from builder.diagnostics import CourseError, CourseErrors, Diagnostic
+from builder.files import read_text
+from builder.model import Chapter, Entry
+
+PARALLEL_MIN = 12  # below this many chapters a process pool costs more than it saves
+
+Then = Callable[[Path, Chapter], Any]
+
+
+@dataclass(slots=True, frozen=True)
+class ChapterJob:
+    """What to compile: a chapter file (`inline` None) or inline Markdown of a manifest."""
+
+    path: str
+    line: int
+    inline: str | None = None
+
+    @classmethod
+    def of(cls, entry: Entry) -> ChapterJob:
+        if entry.inline is not None:
+            return cls(entry.path, entry.inline_line, entry.inline)
+        return cls(entry.path, 1, None)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.path, self.line)
+
+
+@dataclass(slots=True)
+class Compiled:
+    """One chapter compiled: the chapter (None if it cannot be read), what `then` made of it,
+    and its findings (parse warnings, slide checks, or the error that stopped it)."""
+
+    chapter: Chapter | None
+    result: Any = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.chapter is not None
+
+
+def compile_chapter(repo: Path, job: ChapterJob, settings: Settings | None = None,
+                    then: Then | None = None) -> Compiled:
+    """Parse one chapter, run the slide checks on it, then `then(repo, chapter)` while its tokens
+    are there (it may add findings to `chapter.diagnostics`); the chapter comes back without
+    tokens."""
+    settings = settings or Settings()
+    try:
+        if job.inline is None:
+            text = read_text(repo / job.path, job.path)
+            chapter = parse_chapter(text, job.path, repo, lab_macros=settings.lab_macros)
+        else:
+            chapter = parse_chapter(job.inline, job.path, repo, first_line=job.line,
+                                    lab_macros=settings.lab_macros)
+        found = list(chapter.diagnostics)
+        context = SlideContext(repo, chapter, settings)
+        for slide in chapter.slides:
+            found.extend(checks.run("slide", slide, context))
+        found.extend(checks.run("chapter", chapter, context))
+        chapter.diagnostics = found
+        result = then(repo, chapter) if then is not None else None
+    except CourseError as exc:
+        return Compiled(None, None, [exc.diagnostic])
+    except CourseErrors as exc:
+        return Compiled(None, None, [e.diagnostic for e in exc.errors])
+    return Compiled(chapter.strip_tokens(), result, list(chapter.diagnostics))
+
+
+def _compile_args(args: tuple[Path, ChapterJob, Settings, Then | None]) -> Compiled:
+    return compile_chapter(*args)
+
+
+def compile_chapters(repo: Path, entries: Iterable[Entry], settings: Settings | None = None,
+                     then: Then | None = None, jobs: int | None = None
+                     ) -> dict[tuple[str, int], Compiled]:
+    """Every distinct chapter of `entries`, compiled once, keyed like `Entry.key`. `then` must be
+    a module-level function (or a partial of one): worker processes receive it by name."""
+    settings = settings or Settings()
+    unique: dict[tuple[str, int], ChapterJob] = {}
+    for entry in entries:
+        if entry.key not in unique:
+            unique[entry.key] = ChapterJob.of(entry)
+    work = [(repo, job, settings, then) for job in unique.values()]
+    workers = jobs or os.cpu_count() or 1
+    if workers > 1 and len(work) >= PARALLEL_MIN:
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            # Small chunks keep both cores busy to the end; pickling a chunk costs little.
+            results = list(pool.map(_compile_args, work, chunksize=4))
+    else:
+        results = [_compile_args(w) for w in work]
+    return dict(zip(unique, results, strict=True))
+
+
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Parsing allocates millions of short-lived, acyclic tokens: the cyclic collector would
+    scan them over and over (about 15% of a build) for nothing. Forked workers inherit this."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+

@@ -1,0 +1,66 @@
+"""Pictures: which files under `slides/` a chapter shows, and copying them beside the decks.
+
+A deck is one HTML file with its pictures beside it (`OUT/<lang>/images/...`, the same relative
+paths as under `slides/`), so that it opens from disk. Remote pictures, data: URLs and paths
+leaving `slides/` are not copied (the checks in builder/course/checks.py report them).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from builder.files import copy_atomic
+from builder.model import Chapter
+
+_REMOTE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:)?//")
+
+
+def is_remote(src: str) -> bool:
+    """A picture fetched from the web when the slide shows (`https://...`, `//host/...`)."""
+    return bool(_REMOTE.match(src)) and not src.lower().startswith("file:")
+
+
+def local_picture(src: str) -> str | None:
+    """The picture's path under slides/, or None for remote, data:, anchor or out-of-tree ones."""
+    if not src or is_remote(src) or "://" in src or src.startswith(("data:", "#", "/")):
+        return None
+    rel = posixpath.normpath(src.split("#")[0].split("?")[0])
+    if rel.startswith(".."):
+        return None
+    return rel
+
+
+def leaves_slides(src: str) -> bool:
+    """A relative path that climbs out of slides/ (`../images/x.png`): never copied."""
+    if not src or is_remote(src) or src.startswith(("data:", "#", "/")):
+        return False
+    return posixpath.normpath(src.split("#")[0].split("?")[0]).startswith("..")
+
+
+def pictures(chapter: Chapter) -> set[str]:
+    """Paths under slides/ of the local pictures a chapter shows."""
+    return {rel for slide in chapter.slides for src, _, _ in slide.images
+            if (rel := local_picture(src)) is not None}
+
+
+def copy_pictures(repo: Path, out: Path, chapters: Iterable[Chapter], langs: Iterable[str],
+                  only: set[str] | None = None) -> int:
+    """Copy the chapters' pictures that exist into every language's folder (unchanged ones are
+    skipped); `only` limits it to those paths under slides/. Returns how many were copied."""
+    langs = tuple(langs)
+    wanted: set[str] = set()
+    for chapter in chapters:
+        wanted |= pictures(chapter)
+    if only is not None:
+        wanted &= only
+    copied = 0
+    for rel in sorted(wanted):
+        source = repo / "slides" / rel
+        if not source.is_file() or not source.resolve().is_relative_to(repo.resolve()):
+            continue
+        for lang in langs:
+            copied += copy_atomic(source, out / lang / rel)
+    return copied

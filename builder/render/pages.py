@@ -1,0 +1,60 @@
+"""What a chapter and a deck become in each language: the renderer's part of build and serve.
+
+`render_languages` is the work the course layer runs on each freshly parsed chapter in its
+worker (tokens are there, and stay there); `deck_files` assembles one deck in one language
+with its syllabus. Build and the dev server both call these, so a deck is the same file
+whichever wrote it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from builder.course.translations import load_translations, title_in
+from builder.diagnostics import CourseError, Diagnostic
+from builder.model import Chapter, Deck
+from builder.render import diagrams
+from builder.render.deck import assemble, render_outline
+from builder.render.html import RenderedChapter, render_chapter
+from builder.render.outline import deck_outline, outline_markdown
+from builder.render.ui import ui_strings
+
+Rendered = dict[str, RenderedChapter | Diagnostic]  # per language: the HTML, or why not
+
+
+def render_languages(repo: Path, chapter: Chapter, langs: tuple[str, ...]) -> Rendered:
+    """English as written and every other language through the chapter's catalog; a broken
+    translation fails that language only. Diagrams that will show as their source (mermaid
+    not cached) are added to the chapter's findings."""
+    out: Rendered = {}
+    for lang in langs:
+        try:
+            out[lang] = render_chapter(chapter) if lang == "en" else render_chapter(
+                chapter, translations=load_translations(repo, lang, chapter.path))
+        except CourseError as exc:
+            out[lang] = exc.diagnostic
+    drawn = next((r for r in out.values() if isinstance(r, RenderedChapter)), None)
+    if drawn is not None and has_diagrams(drawn):
+        chapter.diagnostics.extend(diagrams.warnings(d for s in drawn.slides for d in s.diagrams))
+    return out
+
+
+def has_diagrams(rendered: RenderedChapter) -> bool:
+    return any(s.diagrams for s in rendered.slides)
+
+
+def deck_title(repo: Path, deck: Deck, lang: str) -> str:
+    """The manifest's title, translated through the manifest's own catalog."""
+    return title_in(repo, deck.path, deck.title, lang)
+
+
+def deck_files(repo: Path, deck: Deck, chapters: dict[tuple[str, int], Chapter],
+               rendered: dict[tuple[str, int], RenderedChapter], lang: str,
+               languages: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(name, text) of what one deck becomes in one language: the deck and its syllabus."""
+    title = deck_title(repo, deck, lang)
+    html = assemble(deck, chapters, rendered, lang, title=title, languages=languages)
+    modules = deck_outline(deck, chapters, rendered, lang, title, ui_strings(lang)["part"])
+    return [(f"{deck.stem}.html", html),
+            (f"{deck.stem}-outline.html", render_outline(modules, lang, title)),
+            (f"{deck.stem}-outline.md", outline_markdown(title, modules))]
