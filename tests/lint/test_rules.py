@@ -383,3 +383,21 @@ def test_a_measure_the_same_in_both_languages_is_said_once():
             error("slides/toc.md", 1, "too tall [deck, fr]"), error("slides/toc.md", 1, "too tall [deck]"),
             error("slides/b.md", 5, "too tall [fr]")]
     assert [d.message for d in _language_dedup(said)] == ["too tall", "too tall [deck]", "too tall [fr]"]
+
+
+def test_a_diagram_is_measured_as_drawn(tmp_path: Path, chromium, missing_tool):
+    """A mermaid diagram's source is a few lines; drawn, it may be 680 px tall. Lint measures
+    the slide once the deck has drawn it, as the room will see it."""
+    from builder.render import diagrams
+
+    try:
+        diagrams.fetch()
+    except (RuntimeError, OSError) as exc:
+        missing_tool(f"mermaid {diagrams.VERSION} cannot be fetched: {exc}")
+    flow = "\n".join(f"N{n} --> N{n + 1}" for n in range(12))
+    write(tmp_path, "slides/d.yml", "title: D\ncontent:\n- ch.md\n")
+    before = "".join(f"## Slide {n}\n\n- a point\n\n---\n\n" for n in range(6))
+    write(tmp_path, "slides/ch.md", f"# Flow\n\n---\n\n{before}## Flow\n\n- one\n- two\n- three\n\n"
+                                    f"```mermaid\ngraph TD\n{flow}\n```\n")
+    result = in_a_thread(lint, tmp_path, langs=("en",))
+    assert [(d.check, d.line) for d in result.diagnostics] == [("overflow", 4 + 6 * 6)]
