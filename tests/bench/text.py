@@ -275,6 +275,8 @@ def slide_text(plan: SlidePlan, w: Writer, family: str, manifests: list[Manifest
     for n, block in enumerate(blocks):
         if n in cuts:
             body.append("--")
+            if classes:  # each step is a slide to remark: real courses repeat the classes on it
+                body.append(f"class: {', '.join(classes)}")
         body.append(block)
     if classes:
         props.append(f"class: {', '.join(classes)}")

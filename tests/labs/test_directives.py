@@ -55,7 +55,8 @@ def every_key() -> list[str]:
 
 
 def chapter() -> str:
-    keys = "\n".join(f"```key {name}```" for name in every_key())
+    # as courses write it, a `[` in code is balanced after it: remark counts every bracket
+    keys = "\n".join(f"```key {name}```" + (" ]" if "[" in name else "") for name in every_key())
     directives = "\n\n".join(text for _name, text in EXAMPLES)
     return textwrap.dedent("""\
         # Every directive and key
