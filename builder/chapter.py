@@ -62,6 +62,7 @@ def _slide(raw: RawSlide, src: SourceLines, md: MarkdownIt, layout: RawSlide | N
     path, line = src.where(raw.start)
     properties = dict(raw.properties)
     prefix: list[int] = []
+    suffix: list[int] = []
     if layout is not None and "layout" not in properties:
         # remark applies the last `layout: true` slide to the slides that follow it: its text
         # first, its properties but `name`, `layout` and `count`, its classes before theirs.
@@ -73,6 +74,11 @@ def _slide(raw: RawSlide, src: SourceLines, md: MarkdownIt, layout: RawSlide | N
             else:
                 properties.setdefault(key, value)
         prefix = [i for inc in layout.increments for i in inc.visible]
+        # A `{{content}}` line in the layout is where the slide's text goes (its first step's:
+        # remark adds later steps after the whole layout).
+        hole = next((k for k, i in enumerate(prefix) if src.lines[i].strip() == "{{content}}"), None)
+        if hole is not None:
+            prefix, suffix = prefix[:hole], prefix[hole + 1:]
     slide = Slide(path=path, line=line, properties=properties, increments=[],
                   property_lines={k: src.where(i) for k, i in raw.property_lines.items()})
 
@@ -80,7 +86,7 @@ def _slide(raw: RawSlide, src: SourceLines, md: MarkdownIt, layout: RawSlide | N
     steps: list[tuple[int, list[int]]] = []
     notes: list[int] = []
     for inc in raw.increments:
-        shown = shown + inc.visible
+        shown = shown + inc.visible + (suffix if inc is raw.increments[0] else [])
         steps.append((src.where(inc.start)[1], shown))
         notes.extend(inc.notes)
         if inc.notes and not slide.notes_line:

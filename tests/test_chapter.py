@@ -115,3 +115,25 @@ def test_link_definitions_serve_the_whole_chapter_the_last_one_winning_as_in_rem
     html = render_chapter(ch).slides[0].increments[0]
     assert html == ('<p>See <a href="https://example.org/last">here</a> and '
                     '<a href="https://example.org/notes">docs</a></p>\n')
+
+
+def test_a_layout_places_the_slide_at_its_content_line_as_remark_does(course):
+    ch = course.chapter("""
+        layout: true
+
+        .header[Header]
+
+        {{content}}
+
+        .footer[Footer]
+        ---
+        Body
+
+        --
+
+        Step
+        """)
+    one, two = render_chapter(ch).slides[1].increments
+    assert one == ('<p><span class="header">Header</span></p>\n<p>Body</p>\n'
+                   '<p><span class="footer">Footer</span></p>\n')
+    assert two == one + "<p>Step</p>\n"  # remark adds later steps after the whole layout

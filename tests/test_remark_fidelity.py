@@ -213,6 +213,26 @@ CASES: dict[str, tuple[str, list[str]]] = {
 
         Note: this line is a property to remark
         """, []),
+    "layout-content": ("""
+        layout: true
+        class: framed
+
+        .header[Header]
+
+        {{content}}
+
+        .footer[Footer]
+
+        ---
+
+        class: wide
+
+        Body
+
+        --
+
+        Step after the footer, as remark shows it
+        """, []),
     "exclude": ("""
         First slide
 
