@@ -35,7 +35,11 @@ OPENER_RE = re.compile(r"\\?((?:\.[A-Za-z_-][A-Za-z0-9_-]*)+)\[")
 _FENCE_RE = re.compile(r" *(`{3,}|~{3,})")
 _INFO_RE = re.compile(r" *\S* *")
 CODE_LINE_RE = re.compile(r" {4}.")  # a line remark reads as code: no macro starts on it
-_INLINE_STARTS = re.compile(r"[`.\\]")
+_INLINE_STARTS = re.compile(r"`|\\?(?:\.[A-Za-z_-][A-Za-z0-9_-]*)+\[")  # code or a macro
+# What the lexer stops at: a separator line, a line of indented code, a line that may open a
+# fence, a backtick, a macro opener (the leftmost wins; line forms are tried first at a line start).
+_TOKEN_RE = re.compile(r"(?P<sep>^(?:---|--|\?\?\?)$)|(?P<code>^ {4}.+$)|(?P<fence>^ *(?:`{3,}|~{3,}).*$)"
+                       r"|(?P<inline>`|\\?(?:\.[A-Za-z_-][A-Za-z0-9_-]*)+\[)", re.M)
 
 
 @dataclass(slots=True)
@@ -84,28 +88,27 @@ class _Scanner:
     def scan(self, pos: int, end: int, top: bool) -> None:
         """Read text[pos:end]; separators count only at the top (outside any macro)."""
         text = self.text
-        at_line_start = pos == 0 or text[pos - 1] == "\n"
         while pos < end:
-            eol = min(self.line_end(pos), end)
-            if at_line_start:
-                line = text[pos:eol]
-                if top and line in SEPARATORS:
-                    self.out.separators[self.line_of(pos)] = line
-                    pos = eol + 1
-                    continue
-                if CODE_LINE_RE.match(line):
-                    pos = eol + 1
-                    continue
-                after = self._fence(pos, eol, end)
+            m = _TOKEN_RE.search(text, pos, end)
+            if m is None:
+                return
+            kind = m.lastgroup
+            if kind == "sep":
+                if top:
+                    self.out.separators[self.line_of(m.start())] = m.group()
+                pos = m.end()
+            elif kind == "code":
+                pos = m.end()
+            elif kind == "fence":
+                after = self._fence(m.start(), m.end(), end)
                 if after is not None:
                     pos = after
                     continue
-                at_line_start = False
-            m = _INLINE_STARTS.search(text, pos, eol)
-            if m is None:
-                pos, at_line_start = eol + 1, True
-                continue
-            pos = self._inline(m.start(), end)
+                # no fence: the line is text, its backticks and macros read as such
+                inner = _INLINE_STARTS.search(text, m.start(), m.end())
+                pos = m.end() if inner is None else self._inline(inner.start(), end)
+            else:
+                pos = self._inline(m.start(), end)
 
     def _fence(self, pos: int, eol: int, end: int) -> int | None:
         """Where a fence opened on this line ends (the start of the line after it), if it does."""
@@ -134,16 +137,19 @@ class _Scanner:
             enders = self.enders[marker] = [m.start() for m in pattern.finditer(self.text)]
         k = bisect_right(enders, start - 1)
         best = enders[k] if k < len(enders) and enders[k] + len(marker) <= end else None
-        tail = self.text[start:end].rstrip(" ")
-        if end < len(self.text) and tail.endswith(marker):
-            at = start + len(tail) - len(marker)
-            best = at if best is None else min(best, at)
+        if end < len(self.text):  # a macro's text ends at its `]`: marks just before it close
+            stop = end
+            while stop > start and self.text[stop - 1] == " ":
+                stop -= 1
+            at = stop - len(marker)
+            if at >= start and self.text.startswith(marker, at):
+                best = at if best is None else min(best, at)
         if best is None:
             return None
         return min(self.line_end(best) + 1, end)
 
     def _inline(self, pos: int, end: int) -> int:
-        """Read what starts at `pos` (a backtick, a dot or a backslash); return where to go on."""
+        """Read what starts at `pos` (a backtick, or a macro opener); return where to go on."""
         text = self.text
         if text[pos] == "`":
             if pos + 1 < end and text[pos + 1] != "`":

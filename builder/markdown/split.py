@@ -125,6 +125,8 @@ def _unclosed_fences(slide: RawSlide, src: SourceLines) -> Iterator[Diagnostic]:
     """Fences that remark does not read as the author meant: one that nothing closes in its
     slide (shown as text), one of four backticks closed by three (shown with a wrong language)."""
     indexes = [i for inc in slide.increments for i in inc.visible]
+    if not any("```" in src.lines[i] or "~~~" in src.lines[i] for i in indexes):
+        return
     text = "\n".join(src.lines[i] for i in indexes)
     starts = [0]
     for i in indexes[:-1]:
