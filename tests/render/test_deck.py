@@ -59,3 +59,19 @@ def test_the_title_may_hold_html_entities_as_the_course_builder_passes_it_raw(co
                                          "content:\n- ch.md\n")
     assert "<title>Docker, créer &amp; &lt;b&gt;administrer&lt;/b&gt;</title>" in html
     assert "<p>Docker, créer<br/>&amp; <b>administrer</b></p>" in html
+
+
+def test_each_step_is_excluded_on_its_own_as_in_remark(course):
+    """remark reads each `--` step as a slide: a deck's `exclude` drops a step alone, the steps
+    after it going on without it; the step after a dropped first step continues the last slide
+    shown. Class lines on top of a step are properties, not text."""
+    html = deck_html(course, "\n".join([
+        "Before", "---",
+        "class: in-person", "", "Dropped first step", "", "--", "", "Continues Before", "---",
+        "Kept", "", "--", "", "class: extra-details", "", "Dropped step", "", "--", "",
+        "Goes on without it"]), "exclude: [in-person, extra-details]\ncontent:\n- ch.md\n")
+    shown = re.findall(r'<section class="([^"]*)"[^>]*data-source="([^"]+)"[^>]*>(.*?)</section>',
+                       html, re.S)
+    texts = [" ".join(re.sub(r"<[^>]+>", " ", body).split()) for _, _, body in shown]
+    assert texts == ["Before", "Before Continues Before", "Kept", "Kept Goes on without it"]
+    assert "class:" not in html.split("<section", 1)[1]
