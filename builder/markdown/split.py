@@ -61,8 +61,9 @@ def closes_fence(line: str, fence: tuple[str, int]) -> bool:
 def unclosed_fence(line: str, path: str, lineno: int) -> Diagnostic:
     char, length = fence_opener(line) or ("`", 3)
     marker = char * length
-    return warning(path, lineno, f"code fence is never closed: remark shows its lines as text, "
-                                 f"not code (close it with a {marker} line before the next `---`)",
+    return warning(path, lineno, "code fence is never closed: it ends with its slide, where remark "
+                                 "shows its lines as text, not code "
+                                 f"(close it with a {marker} line before the next `---`)",
                    check="unclosed-fence")
 
 

@@ -68,7 +68,8 @@ def test_fences_that_remark_reads_otherwise_than_meant_are_warnings():
     assert found[0].message == ('code fence opened with ```` is closed by the ``` of line 5: remark '
                                 'shows it as code up to there, its language read as "`bash" '
                                 "(close it with ````)")
-    assert found[1].message.startswith("code fence is never closed: remark shows its lines as text")
+    assert found[1].message.startswith(
+        "code fence is never closed: it ends with its slide, where remark shows its lines as text")
 
 
 def test_separators_inside_a_closed_macro_are_content_as_in_remark():
