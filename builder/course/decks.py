@@ -34,14 +34,15 @@ def find_manifests(repo: Path) -> list[Path]:
     return sorted(slides.glob("*.yml")) + sorted(slides.glob("*.yaml"))
 
 
-def load_decks(repo: Path, manifests: list[Path] | None = None) -> Decks:
-    """The decks named (each must be one), or every deck in `slides/` when `manifests` is None."""
+def load_decks(repo: Path, manifests: list[Path] | None = None, shared: tuple[str, ...] = ()) -> Decks:
+    """The decks named (each must be one), or every deck in `slides/` when `manifests` is None;
+    `shared`: the folders outside the repository that the settings let chapters come from."""
     repo = repo.resolve()
     named = manifests is not None
     paths = list(manifests) if named else find_manifests(repo)
     found = Decks()
     for path in paths:
-        read = read_manifest(path, repo)
+        read = read_manifest(path, repo, shared)
         if read.not_a_deck is not None and not read.errors:
             if named:
                 found.diagnostics.append(read.not_a_deck)
