@@ -21,7 +21,6 @@ from pathlib import Path
 
 from builder.diagnostics import CourseError
 
-
 OUTSIDE = "outside the repository"  # the one wording of every refusal, whatever lies outside
 
 

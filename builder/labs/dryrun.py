@@ -28,8 +28,8 @@ from pathlib import Path
 
 import yaml
 
-from builder.yamltext import Loader
 from builder.files import contained
+from builder.yamltext import Loader
 
 ACCEPT, REJECT, INCONCLUSIVE = "accept", "reject", "inconclusive"
 _REJECTED = (

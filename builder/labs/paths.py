@@ -149,9 +149,9 @@ class RepoPaths:
                     following.append(posixpath.join(folder, part))
                     continue
                 for entry in self._entries(folder or "."):
-                    if fnmatch.fnmatchcase(entry.name, part) and (part.startswith(".")
-                                                                  or not entry.name.startswith(".")):
-                        if last or entry.is_symlink() or entry.is_dir(follow_symlinks=False):
-                            following.append(posixpath.join(folder, entry.name))
+                    hidden = entry.name.startswith(".") and not part.startswith(".")
+                    descends = last or entry.is_symlink() or entry.is_dir(follow_symlinks=False)
+                    if descends and not hidden and fnmatch.fnmatchcase(entry.name, part):
+                        following.append(posixpath.join(folder, entry.name))
             found = following
         return [m for m in found if self.outside(m) or self.exists(m)]

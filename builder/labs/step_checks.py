@@ -12,10 +12,10 @@ from dataclasses import replace
 
 from builder.checks import check
 from builder.diagnostics import Diagnostic
+from builder.files import OUTSIDE
 from builder.labs.bash_syntax import bash_parses
 from builder.labs.context import StepContext
 from builder.labs.directives import RETIRED, directive, nearest_directive
-from builder.files import OUTSIDE
 from builder.labs.paths import is_pattern
 from builder.labs.shell import Command, mask_placeholders
 from builder.model import Step

@@ -55,7 +55,8 @@ SPELLINGS = [
 def test_a_path_out_of_the_repository_is_refused_at_its_line(repo, course, capsys, spelling):
     found = {}
     for name in ("secret.yaml", "missing.yaml"):
-        found[name] = [line.replace(name, "NAME") for line in check(course, capsys, spelling.format(name=name))]
+        lines = check(course, capsys, spelling.format(name=name))
+        found[name] = [line.replace(name, "NAME") for line in lines]
     assert found["secret.yaml"] == found["missing.yaml"]  # the check is no probe of the machine
     command_line = 4 + spelling.count("\n")
     assert [line for line in found["secret.yaml"] if "outside the repository" in line], found
