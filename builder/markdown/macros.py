@@ -14,7 +14,10 @@ so that `.exercise[` is styled as a lab.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+import threading
+from bisect import bisect_left, bisect_right
+from collections import deque
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -29,6 +32,24 @@ _INTERESTING = re.compile(r"[\[\]`\\\n]")
 _BACKTICKS = re.compile(r"`+")
 
 
+class _Memo(threading.local):
+    """What scans of the text being parsed have learnt, per end of scan: where each bracket
+    closes, and which lines can close a fence. Cleared when the parser moves to another text."""
+
+    def __init__(self) -> None:
+        self.src: str | None = None
+        self.closes: dict[int, dict[int, int]] = {}  # end -> {pos after `[` -> its `]`, or -1}
+        self.fences: dict[int, dict[int, tuple[int, int]]] = {}  # end -> {line start -> lengths}
+
+    def of(self, src: str) -> _Memo:
+        if src is not self.src:
+            self.src, self.closes, self.fences = src, {}, {}
+        return self
+
+
+_MEMO = _Memo()
+
+
 def find_close(src: str, pos: int, end: int) -> int:
     """Index of the `]` that closes a bracket opened just before `pos`, or -1.
 
@@ -36,11 +57,68 @@ def find_close(src: str, pos: int, end: int) -> int:
     unclosed fence is no code to remark, whose own bracket matching never skips code). But
     authors balance an unpaired `[` shown in code with a `]` after the code on the same line
     (```` ```keys ^[``` ] ````, since remark counts every bracket): such a `]` pays for the
-    code's `[` and does not close the macro either."""
-    depth = 1
+    code's `[` and does not close the macro either.
+
+    Linear in the text however many macros it opens: a scan also settles every bracket it
+    passes (from there on, a scan starting after that bracket would see exactly what this one
+    sees, owing nothing to code before it), so a line of 50,000 unclosed `.a[` is scanned once,
+    not 50,000 times."""
+    memo = _MEMO.of(src)
+    closes = memo.closes.setdefault(end, {})
+    known = closes.get(pos)
+    if known is not None:
+        return known
+    result = _scan(src, pos, end, closes, memo)
+    closes[pos] = result
+    return result
+
+
+class _Group:
+    """Open brackets that owe code spans the same number of `]` (the latest group owes none).
+
+    A bracket's depth is `1 + opened - closed - key`, where `opened` counts every `[` of the scan
+    and `closed` the `]` this group did not pay for; keys live in the group's frame."""
+
+    __slots__ = ("closed", "members")
+
+    def __init__(self) -> None:
+        self.closed = 0
+        self.members: deque[tuple[int, int]] = deque()  # (pos after the `[`, key), innermost last
+
+    def below(self, lower: _Group) -> _Group:
+        """This group with `lower`'s brackets under its own (they opened before), re-keying the
+        smaller of the two: merging costs O(n log n) over a whole scan."""
+        if len(lower.members) <= len(self.members):
+            shift = lower.closed - self.closed
+            self.members.extendleft((start, key + shift) for start, key in reversed(lower.members))
+            return self
+        shift = self.closed - lower.closed
+        lower.members.extend((start, key + shift) for start, key in self.members)
+        return lower
+
+
+def _scan(src: str, pos: int, end: int, closes: dict[int, int], memo: _Memo) -> int:
+    """The bracket opened before `pos`, and every bracket opened while looking for its `]`, in
+    one pass. A `]` after a code span holding an unpaired `[` pays for it, but only for the
+    brackets opened before that code span: brackets are grouped by what they still owe (each
+    group owes less than the one before; the latest may owe nothing and is the only one a `]`
+    closes), and groups that come to owe the same merge."""
+    query = pos
+    opened = 0
+    zero: _Group | None = _Group()  # the brackets that owe nothing
+    zero.members.append((pos, 0))
+    paying: list[tuple[_Group, int]] = []  # (group, raw) earliest first; it owes raw + owed
+    owed = 0
     fence: tuple[str, int] | None = None
     at_line_start = False
-    owed = 0  # `[` left open inside code spans of the current line
+
+    def settle_line() -> None:  # a new line owes nothing: every group merges, in order
+        nonlocal zero, owed
+        for group, _ in reversed(paying):
+            zero = group if zero is None else zero.below(group)
+        paying.clear()
+        owed = 0
+
     while pos < end:
         if at_line_start:
             eol = src.find("\n", pos, end)
@@ -52,19 +130,19 @@ def find_close(src: str, pos: int, end: int) -> int:
                 pos = eol + 1
                 continue
             opener = fence_opener(line)
-            if opener is not None and _fence_closes(src, eol + 1, end, opener):
+            if opener is not None and _fence_closes(src, eol + 1, end, opener, memo):
                 fence = opener
                 pos = eol + 1
                 continue
             at_line_start = False
         m = _INTERESTING.search(src, pos, end)
         if m is None:
-            return -1
+            break
         pos = m.start()
         c = src[pos]
         if c == "\n":
             at_line_start = True
-            owed = 0
+            settle_line()
             pos += 1
         elif c == "\\":
             pos += 2
@@ -75,30 +153,71 @@ def find_close(src: str, pos: int, end: int) -> int:
             closing = _find_run(src, run, pos + len(run), eol)
             if closing >= 0:
                 code = src[pos + len(run):closing]
-                owed += max(code.count("[") - code.count("]"), 0)
+                unpaired = max(code.count("[") - code.count("]"), 0)
+                if unpaired:
+                    if zero is not None and zero.members:
+                        paying.append((zero, -owed))  # it owes `unpaired` from now on
+                    zero = None
+                    owed += unpaired
             pos = closing + len(run) if closing >= 0 else pos + len(run)
         elif c == "[":
-            depth += 1
-            pos += 1
-        elif owed:
-            owed -= 1
+            opened += 1
+            if zero is None:
+                zero = _Group()
+            zero.members.append((pos + 1, opened - zero.closed))
             pos += 1
         else:
-            depth -= 1
-            if depth == 0:
-                return pos
+            if zero is not None and zero.members:
+                zero.closed += 1
+                start, key = zero.members[-1]
+                if 1 + opened - zero.closed - key == 0:
+                    zero.members.pop()
+                    closes[start] = pos
+                    if start == query:
+                        return pos
+            if paying:
+                owed -= 1
+                group, raw = paying[-1]
+                if raw + owed == 0:  # it has paid all it owed: it closes brackets from now on
+                    paying.pop()
+                    zero = group if zero is None else zero.below(group)
             pos += 1
+    for group in [g for g, _ in paying] + ([zero] if zero is not None else []):
+        for start, _ in group.members:
+            closes[start] = -1
     return -1
 
 
-def _fence_closes(src: str, pos: int, end: int, fence: tuple[str, int]) -> bool:
-    while pos < end:
-        eol = src.find("\n", pos, end)
-        eol = end if eol < 0 else eol
-        if closes_fence(src[pos:eol], fence):
-            return True
-        pos = eol + 1
-    return False
+def _fence_closes(src: str, pos: int, end: int, fence: tuple[str, int], memo: _Memo) -> bool:
+    """Whether a line from `pos` on (before `end`) closes `fence`: from a table of the longest
+    closing line of each kind after every line start, built once per text and end."""
+    table = memo.fences.get(end)
+    if table is None:
+        table = memo.fences[end] = _fence_table(src, end)
+    longest = table.get(pos, (0, 0))
+    return longest[0 if fence[0] == "`" else 1] >= fence[1]
+
+
+def _fence_table(src: str, end: int) -> dict[int, tuple[int, int]]:
+    """Line start -> the longest ``` and ~~~ lines that could close a fence there or after."""
+    starts = [0]
+    at = src.find("\n", 0, end)
+    while at >= 0:
+        starts.append(at + 1)
+        at = src.find("\n", at + 1, end)
+    table: dict[int, tuple[int, int]] = {}
+    ticks = tildes = 0
+    stop = end
+    for start in reversed(starts):
+        line = src[start:stop].strip()
+        stop = max(start - 1, 0)
+        if line and line == line[0] * len(line):
+            if line[0] == "`":
+                ticks = max(ticks, len(line))
+            elif line[0] == "~":
+                tildes = max(tildes, len(line))
+        table[start] = (ticks, tildes)
+    return table
 
 
 def _find_run(src: str, run: str, start: int, end: int) -> int:
@@ -197,48 +316,91 @@ def _unclosed(state: StateBlock, line: int, name: str) -> None:
         f"{lost}; close it with a `]` line", check="unclosed-macro"))
 
 
+# A run of `.name` parts: every `.` in it starts a macro when the run ends with `[`.
+_CHAIN = re.compile(r"(?:\.[A-Za-z_][\w-]*+)++")
+
+
+@lru_cache(maxsize=8)
+def macro_starts(src: str) -> tuple[list[int], dict[int, int]]:
+    """Each `.` of `src` that a macro name follows, and the `[` after that name, found in one
+    pass: looking ahead from every `.` instead costs the length of the run of names after it
+    (`a.b.a.b...`, quadratic)."""
+    dots: list[int] = []
+    brackets: dict[int, int] = {}
+    for m in _CHAIN.finditer(src):
+        if src.startswith("[", m.end()):
+            for i, ch in enumerate(m.group(0)):
+                if ch == ".":
+                    dots.append(m.start() + i)
+                    brackets[m.start() + i] = m.end()
+    return dots, brackets
+
+
 def macro_inline(state: StateInline, silent: bool) -> bool:
-    pos = state.pos
-    if state.src[pos] != "." or (pos > 0 and state.src[pos - 1].isalnum()):
+    pos, src = state.pos, state.src
+    if src[pos] != "." or (pos > 0 and src[pos - 1].isalnum()):
         return False
-    m = MACRO_RE.match(state.src, pos, state.posMax)
-    if m is None:
+    bracket = macro_starts(src)[1].get(pos)
+    if bracket is None or bracket >= state.posMax:
         return False
-    close = find_close(state.src, m.end(), state.posMax)
+    close = find_close(src, bracket + 1, state.posMax)
     if close < 0:
         return False
     if not silent:
+        name = src[pos + 1:bracket]
         token = state.push("macro_inline_open", "span", 1)
-        token.attrSet("class", _classes(m.group(1)))
-        token.markup = m.group(0)
-        token.info = m.group(1)
+        token.attrSet("class", _classes(name))
+        token.markup = src[pos:bracket + 1]
+        token.info = name
         old_max = state.posMax
-        state.pos, state.posMax = m.end(), close
+        state.pos, state.posMax = bracket + 1, close
         state.md.inline.tokenize(state)
         state.posMax = old_max
         token = state.push("macro_inline_close", "span", -1)
         token.markup = "]"
-        token.info = m.group(1)
+        token.info = name
     state.pos = close + 1
     return True
 
 
 def _text_rule(md: MarkdownIt):
     """markdown-it's text rule, also stopping where a macro starts (but not at every '.')."""
-    stop = re.compile(md.inline.terminator_re.pattern + r"|\.(?=" + MACRO_NAME + ")")
+    terminator = md.inline.terminator_re
 
     def text(state: StateInline, silent: bool) -> bool:
-        pos = state.pos
-        m = stop.search(state.src, pos, state.posMax)
+        pos, src = state.pos, state.src
+        m = terminator.search(src, pos, state.posMax)
         end = m.start() if m else state.posMax
+        dots, brackets = macro_starts(src)
+        i = bisect_left(dots, pos)
+        if i < len(dots) and dots[i] < end and brackets[dots[i]] < state.posMax:
+            end = dots[i]
         if end == pos:
             return False
         if not silent:
-            state.pending += state.src[pos:end]
+            state.pending += src[pos:end]
         state.pos = end
         return True
 
     return text
+
+
+@lru_cache(maxsize=8)
+def _closing_brackets(src: str) -> list[int]:
+    return [m.start() for m in re.finditer(r"\]", src)]
+
+
+def _needs_a_close(rule):
+    """markdown-it's link or image rule, skipped where no `]` follows: a label needs one, and
+    looking for it from each of thousands of unclosed `.a[` costs more than the whole parse."""
+    def guarded(state: StateInline, silent: bool) -> bool:
+        closing = _closing_brackets(state.src)
+        i = bisect_left(closing, state.pos)
+        if i == len(closing) or closing[i] >= state.posMax:
+            return False
+        return rule(state, silent)
+
+    return guarded
 
 
 def macros_plugin(md: MarkdownIt) -> None:
@@ -246,3 +408,6 @@ def macros_plugin(md: MarkdownIt) -> None:
                           {"alt": ["paragraph", "reference", "blockquote", "list"]})
     md.inline.ruler.before("link", "macro", macro_inline)
     md.inline.ruler.at("text", _text_rule(md))
+    for name in ("link", "image"):
+        rule = next(r.fn for r in md.inline.ruler.__rules__ if r.name == name)
+        md.inline.ruler.at(name, _needs_a_close(rule))
