@@ -62,12 +62,26 @@ def fence_spans(lines: list[str]) -> tuple[dict[int, int], set[int]]:
     unclosed: set[int] = set()
     # Only lines holding ``` or ~~~ can open or close a fence: pair those up.
     marks = [i for i, line in enumerate(lines) if "```" in line or "~~~" in line]
+    # The longest ``` and ~~~ lines at or after each mark: an opener that nothing closes is
+    # known at once, without reading every line after it (thousands of them would be quadratic).
+    longest = [(0, 0)] * (len(marks) + 1)
+    for j in range(len(marks) - 1, -1, -1):
+        ticks, tildes = longest[j + 1]
+        bare = lines[marks[j]].strip()
+        if bare == bare[0] * len(bare) and bare[0] == "`":
+            ticks = max(ticks, len(bare))
+        elif bare == bare[0] * len(bare):
+            tildes = max(tildes, len(bare))
+        longest[j] = (ticks, tildes)
     k = 0
     while k < len(marks):
         i = marks[k]
         opener = fence_opener(lines[i])
         k += 1
         if opener is None:
+            continue
+        if longest[k][0 if opener[0] == "`" else 1] < opener[1]:
+            unclosed.add(i)
             continue
         for m in range(k, len(marks)):
             if closes_fence(lines[marks[m]], opener):
