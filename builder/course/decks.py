@@ -49,7 +49,7 @@ def load_decks(repo: Path, manifests: list[Path] | None = None, shared: tuple[st
                 found.broken[read.path] = [read.not_a_deck]
             else:
                 found.skipped.append(read.path)
-                found.diagnostics.append(note(read.path, None, f"skipped: not a deck manifest "
+                found.diagnostics.append(note(read.path, 1, f"skipped: not a deck manifest "
                                               f"({read.not_a_deck.message})"))
             continue
         found.diagnostics.extend(read.diagnostics)
@@ -58,7 +58,13 @@ def load_decks(repo: Path, manifests: list[Path] | None = None, shared: tuple[st
         if read.deck is not None:
             found.decks.append(read.deck)
     if not named and not found.decks and not found.broken:
-        where = relpath(repo / "slides", repo)
-        found.diagnostics.append(error(where, None, "no deck manifests found (expected slides/*.yml)"))
+        if found.skipped:  # the YAML files there are no decks: say so at the first of them
+            where, line = found.skipped[0], 1
+            message = (f"no deck manifests found: the {len(found.skipped)} YAML file(s) of slides/ "
+                       "are no decks (a deck is a mapping with a `content` list)")
+        else:  # a folder has no line to point at
+            where, line = relpath(repo / "slides", repo), None
+            message = "no deck manifests found (expected slides/*.yml)"
+        found.diagnostics.append(error(where, line, message))
         found.broken[where] = found.diagnostics[-1:]
     return found
