@@ -76,8 +76,9 @@ def inline(draw, depth: int = 0) -> str:
     if kind == 3:
         return f"[{draw(inline_text)}]({draw(st.sampled_from(['http://x.test', '#toc', '', '(', 'a b']))})"
     if kind == 4:
-        return draw(st.sampled_from(["@@TOC@@", "@@CHAT@@", "@@GITREPO@@", "@@SLIDES@@", "@@LINK[k8s/app.yaml]",
-                                     "@@LINK[../outside/secret.md]", "@@UNKNOWN@@", "@@LINK["]))
+        return draw(st.sampled_from(["@@TOC@@", "@@CHAT@@", "@@GITREPO@@", "@@SLIDES@@",
+                                     "@@LINK[k8s/app.yaml]", "@@LINK[../outside/secret.md]",
+                                     "@@UNKNOWN@@", "@@LINK["]))
     if kind == 5:
         return draw(st.sampled_from([".a[" * 40, "[" * 30, "![" * 20, ".a[`[`" * 10, "a.b" * 30, "]" * 10]))
     return draw(inline_text)
@@ -101,11 +102,13 @@ BASH = st.one_of(
                      "kubectl apply -f - <<EOF\n- &a [*a]\nEOF", "echo $(", "if then fi", "cat <<EOF",
                      "kubectl apply -f <EXTERNAL-IP>", "vim app.yaml", "kubectl apply -f app.yaml"]),
 )
-STEP_INFO = st.sampled_from(["bash", "bash", "", "yaml", "wait Running", "longwait Ready", "key ^C", "key Bogus",
-                             "keys hello", "copy [a-z]+", "copy (", "paste", "check", "hide ls", "open http://x",
-                             "tmux split-window", "unknown", "bash extra words", "wait"])
+STEP_INFO = st.sampled_from(["bash", "bash", "", "yaml", "wait Running", "longwait Ready", "key ^C",
+                             "key Bogus", "keys hello", "copy [a-z]+", "copy (", "paste", "check",
+                             "hide ls", "open http://x", "tmux split-window", "unknown",
+                             "bash extra words", "wait"])
 YAML_BLOCK = st.sampled_from([
-    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx",
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n"
+    "    image: nginx",
     "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \x01", "a: \x01", "a: &a [*a]", "a: 1\na: 2",
     "spec:\n  replicas: 3", "- &a [*a, *a]", "kind: Pod\napiVersion: apps/v1beta1\nmetadata: {name: x}",
     "a: b: c", "{", "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: 99999",
@@ -147,7 +150,8 @@ def block(draw, depth: int = 0) -> str:
     if kind == 4:
         return draw(st.sampled_from(["<!-- a comment -->", "<!--\n```wait Synced```\n```key ^C```\n-->",
                                      "<!-- unclosed comment", "-->", "<div>\n.lab[\n</div>",
-                                     '<img src="images/link-out.png">', "<pre class=\"mermaid\">graph TD;A</pre>"]))
+                                     '<img src="images/link-out.png">',
+                                     '<pre class="mermaid">graph TD;A</pre>']))
     if kind == 5:
         return fence(draw(st.sampled_from(["yaml", "mermaid", "", "bash"])), draw(YAML_BLOCK),
                      draw(st.sampled_from([3, 4])), closed=draw(st.booleans()))
@@ -201,9 +205,10 @@ def deck_manifest(draw) -> str:
     if draw(st.integers(0, 6)):
         lines.append(draw(st.sampled_from(["title: Deck", "title: |\n  Two\n  lines", "title: [a]",
                                            "title: &t T", "title: \x01", "title:"])))
-    for key in draw(st.lists(st.sampled_from(["chat: c", "gitrepo: github.com/org/course", "exclude: self-paced",
-                                              "exclude: [in-person, *t]", "slidenumberprefix: x", "titel: x",
-                                              "chapters: [ch1.md]", "zip: z", "exclude: {a: b}"]),
+    for key in draw(st.lists(st.sampled_from(["chat: c", "gitrepo: github.com/org/course",
+                                              "exclude: self-paced", "exclude: [in-person, *t]",
+                                              "slidenumberprefix: x", "titel: x", "chapters: [ch1.md]",
+                                              "zip: z", "exclude: {a: b}"]),
                              max_size=3)):
         lines.append(key)
     key = draw(st.sampled_from(["content", "content", "chapters", "contents"]))
@@ -221,14 +226,16 @@ def deck_manifest(draw) -> str:
             lines.append("- |\n  # Inline slide\n\n  " + draw(inline()).replace("\n", "\n  "))
     text = "\n".join(lines) + "\n"
     if draw(st.integers(0, 8)) == 0:
-        text = draw(st.sampled_from(["", "- a\n- b\n", "{", "\x01", "services: {}\n", "---\na: 1\n---\nb: 2\n"]))
+        text = draw(st.sampled_from(["", "- a\n- b\n", "{", "\x01", "services: {}\n",
+                                     "---\na: 1\n---\nb: 2\n"]))
     return text
 
 
 K8S = st.sampled_from([
     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  a: b\n",
-    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {a: b}\n"
-    "  template:\n    metadata:\n      labels: {a: c}\n    spec:\n      containers:\n      - name: w\n        image: x\n",
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n"
+    "    matchLabels: {a: b}\n  template:\n    metadata:\n      labels: {a: c}\n    spec:\n"
+    "      containers:\n      - name: w\n        image: x\n",
     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: \x01\n",
     "a: &a [*a]\n", "a: 1\na: 2\n", "{", "- 1\n- 2\n", "---\n---\n", "\x01: 1\n", "kind: Pod\n",
     "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i, bogus: 1}]}\n",
@@ -245,7 +252,8 @@ K8S = st.sampled_from([
 FIXED: dict[str, str | bytes] = {
     "shared/loop-a.md": "@@INCLUDE[shared/loop-b.md]\n", "shared/loop-b.md": "@@INCLUDE[shared/loop-a.md]\n",
     **{f"shared/big{'' if n == 1 else n}.md": f"@@INCLUDE[shared/big{n + 1}.md]\n" * 8 for n in range(1, 4)},
-    "shared/big4.md": "x\n" * 500, "slides/images/ok.png": b"\x89PNG\r\n", "art/inside.png": b"\x89PNG inside",
+    "shared/big4.md": "x\n" * 500, "slides/images/ok.png": b"\x89PNG\r\n",
+    "art/inside.png": b"\x89PNG inside",
 }
 
 
@@ -280,7 +288,8 @@ def course(draw) -> CourseFiles:
     links = {
         "links/secret.md": f"{OUTSIDE}/secret.md", "links/dangling.md": f"{OUTSIDE}/missing.md",
         "links/out-dir": OUTSIDE, "links/secret.yaml": f"{OUTSIDE}/secret.yaml",
-        "slides/images/link-out.png": f"{OUTSIDE}/secret.png", "slides/images/dangling.png": f"{OUTSIDE}/none.png",
+        "slides/images/link-out.png": f"{OUTSIDE}/secret.png",
+        "slides/images/dangling.png": f"{OUTSIDE}/none.png",
         "slides/images/inside-link.png": "art/inside.png", "slides/out-images": OUTSIDE,
         "slides/link-out.md": f"{OUTSIDE}/secret.md", "slides/link-dangling.md": f"{OUTSIDE}/missing.md",
         "k8s/link-out.yaml": f"{OUTSIDE}/secret.yaml", "k8s/loop.yaml": "k8s/loop.yaml",
