@@ -23,15 +23,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from grammar import course  # noqa: E402
 from harness import check_course  # noqa: E402
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 
-BATCH = 50
+BATCH = 300  # examples per search: Hypothesis grows them over a search, so not too few
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--no-shrink", action="store_true",
+                        help="report failing examples as found (faster triage, longer examples)")
     args = parser.parse_args()
+    phases = [Phase.generate, Phase.target] + ([] if args.no_shrink else [Phase.shrink])
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     root = Path(tempfile.mkdtemp(prefix="coursekit-fuzz-"))
     tried = 0
@@ -39,7 +42,7 @@ def main() -> int:
     deadline = time.monotonic() + args.minutes * 60
     started = time.monotonic()
 
-    @settings(max_examples=BATCH, deadline=None, database=None, print_blob=True,
+    @settings(max_examples=BATCH, deadline=None, database=None, print_blob=True, phases=phases,
               suppress_health_check=list(HealthCheck))
     @given(course())
     def property_holds(spec) -> None:
