@@ -145,3 +145,13 @@ def test_aliases_that_expand_past_the_limit_are_an_error(course):
     found = read_manifest(course.write("slides/d.yml", "\n".join(lines) + "\ncontent: *a7\n"),
                           course.root)
     assert [d.line for d in found.errors] == [1] and "expand past" in found.errors[0].message
+
+
+def test_duration_is_a_free_string_for_the_index_page(course):
+    course.write("slides/a.md", "# x\n")
+    timed = load_manifest(course.write("slides/t.yml", "duration: 2 days\ncontent:\n- a.md\n"), course.root)
+    assert timed.duration == "2 days"
+    untimed = load_manifest(course.write("slides/u.yml", "content:\n- a.md\n"), course.root)
+    assert untimed.duration == ""
+    found = read_manifest(course.write("slides/v.yml", "duration: [1]\ncontent:\n- a.md\n"), course.root)
+    assert [str(d) for d in found.errors] == ["slides/v.yml:1: `duration` must be a string"]
