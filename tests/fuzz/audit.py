@@ -10,6 +10,9 @@ events while a `Watch` is armed. What a run may open, and why:
   validate's JSON schemas, Babel's locale data, tzdata's zones);
 - builder's own package folder: with an editable install it lives in the checkout, not in the
   venv (templates, static files, the interface's catalogs, the kind config);
+- the metadata folders of the installed distributions (`importlib.metadata`): looking up a
+  package's version reads every distribution's metadata on `sys.path`, and an editable install
+  keeps coursekit's (`coursekit.egg-info`) in the checkout;
 - `$XDG_CACHE_HOME/coursekit`: kubectl's grammar learnt once (and mermaid's build, when cached);
 - the system's time zone database (`zoneinfo.TZPATH`): Babel loads the local zone when imported,
   and CronJob time zones are looked up there (tzdata's copy in the venv comes second);
@@ -25,6 +28,7 @@ only their standard input and their own empty HOME; the hook watches this proces
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import sys
 import tempfile
@@ -105,5 +109,7 @@ def allowed_roots(repo: Path, cache: Path) -> list[Path]:
     import builder
 
     prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
-    return [repo, *map(Path, prefixes), Path(builder.__file__).parent, cache / "coursekit",
-            *map(Path, zoneinfo.TZPATH), Path(os.devnull)]
+    metadata = {Path(str(d._path)) for d in importlib.metadata.distributions()  # type: ignore[attr-defined]
+                if getattr(d, "_path", None) is not None}
+    return [repo, *map(Path, prefixes), Path(builder.__file__).parent, *metadata,
+            cache / "coursekit", *map(Path, zoneinfo.TZPATH), Path(os.devnull)]
