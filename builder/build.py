@@ -120,7 +120,8 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
         report.phases[name] = report.phases.get(name, 0.0) + now - clock
         clock = now
 
-    course = Course(repo, load_settings(repo), load_decks(repo, manifests or None))
+    settings = load_settings(repo)
+    course = Course(repo, settings, load_decks(repo, manifests or None, settings.shared_folders))
     phase("manifests")
     course.compiled = compile_chapters(repo, course.entries, course.settings,
                                        partial(render_languages, langs=langs), jobs)
@@ -188,7 +189,7 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
     done_decks = {o.deck.path for o in report.outputs}
     used = [chapters[e.key] for d in decks if d.path in done_decks for e in d.entries
             if e.key in chapters]
-    copy_pictures(repo, out, used, langs)
+    copy_pictures(repo, out, used, langs, shared=course.settings.shared_folders)
     if any(has_diagrams(r) for r in rendered[langs[0]].values()):
         for lang in langs:  # mermaid's browser build, beside the decks that draw diagrams
             diagrams.install(out / lang)

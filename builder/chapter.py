@@ -34,11 +34,13 @@ _IMG_SRC_RE = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\
 
 def parse_chapter(text: str, path: str, repo: Path, first_line: int = 1,
                   md: MarkdownIt | None = None,
-                  lab_macros: tuple[str, ...] = DEFAULT_LAB_MACROS) -> Chapter:
+                  lab_macros: tuple[str, ...] = DEFAULT_LAB_MACROS,
+                  shared: tuple[str, ...] = ()) -> Chapter:
     """Parse one chapter; `text` starts at `first_line` of `path` (inline manifest entries).
-    `lab_macros` are the macro names whose fences are lab steps (a course setting)."""
+    `lab_macros` are the macro names whose fences are lab steps, `shared` the folders outside the
+    repository that includes may read (course settings)."""
     md = md or markdown()
-    src = load_source(text, path, first_line, repo)
+    src = load_source(text, path, first_line, repo, shared)
     chapter = Chapter(path=path, line=first_line, slides=[], includes=list(src.includes),
                       lab_macros=tuple(lab_macros))
     found: list[Diagnostic] = []

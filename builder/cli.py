@@ -484,12 +484,13 @@ def main(argv: list[str] | None = None) -> int:
     repo = getattr(args, "repo", Path("."))
     try:
         return args.func(args)
-    except CourseErrors as exc:
-        for error in exc.errors:
-            print(_shown(error, repo), file=sys.stderr)
-        return 1
-    except CourseError as exc:
-        print(_shown(exc, repo), file=sys.stderr)
+    except (CourseError, CourseErrors) as exc:
+        errors = exc.errors if isinstance(exc, CourseErrors) else [exc]
+        if getattr(args, "format", "text") == "json":  # editors and CI read one array, even now
+            _emit([e.diagnostic for e in errors], args)
+        else:
+            for error in errors:
+                print(_shown(error, repo), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -1,4 +1,10 @@
-"""Reading course files strictly and writing outputs atomically.
+"""Reading course files strictly (and only inside the course), writing outputs atomically.
+
+A course is untrusted input (built in CI from pull requests, its output published): every path it
+names goes through `contained`, which says where the path really leads, symbolic links followed,
+and refuses anything outside the repository and the shared folders its settings name. A refusal
+never depends on the outside file: nothing outside is opened, and an outside path reads the same
+whether or not it exists.
 
 A half-written deck in dist/ is worse than an old one: every output goes through a temporary file
 in the same folder and `os.replace`, so readers (browsers, the dev server) see old or new, never torn.
@@ -9,9 +15,46 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from builder.diagnostics import CourseError
+
+OUTSIDE = "outside the repository"  # the one wording of every refusal, whatever lies outside
+
+
+@lru_cache(maxsize=64)
+def _roots(repo: Path, shared: tuple[str, ...]) -> tuple[str, ...]:
+    """The repository and its shared folders (relative to it, or absolute), symbolic links
+    resolved: the only trees a course may read."""
+    root = repo.resolve()
+    return (str(root), *(str((root / folder).resolve()) for folder in shared))
+
+
+def _under(path: str, roots: Iterable[str]) -> bool:
+    return any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots)
+
+
+def contained(repo: Path, rel: str | Path, shared: tuple[str, ...] = ()) -> Path | None:
+    """The real path that `rel` (relative to the repository, or absolute) leads to, or None when it
+    leads out of the repository and of the `shared` folders.
+
+    The path is judged twice: as written (`..` taken literally, before any file is looked at, so
+    that a path through outside folders never touches them) and once every symbolic link inside
+    is followed. Callers open the returned real path, never the path as written."""
+    text = os.fspath(rel)
+    if "\0" in text:
+        return None
+    roots = _roots(repo, shared)
+    written = os.path.normpath(os.path.join(roots[0], text))
+    if not _under(written, roots):
+        return None
+    try:
+        real = os.path.realpath(written)
+    except (OSError, RuntimeError, ValueError):  # a loop of symbolic links
+        return None
+    return Path(real) if _under(real, roots) else None
 
 
 def read_text(path: Path, shown: str) -> str:
@@ -22,6 +65,8 @@ def read_text(path: Path, shown: str) -> str:
         raise CourseError(shown, None, "file not found") from None
     except IsADirectoryError:
         raise CourseError(shown, None, "is a directory, not a file") from None
+    except OSError as exc:  # a loop of links, no permission, a name too long
+        raise CourseError(shown, None, f"cannot be read: {exc.strerror or exc}") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

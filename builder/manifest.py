@@ -11,7 +11,9 @@ checked; the builder does not write such a deck.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+import posixpath
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,7 +21,7 @@ import yaml
 
 from builder import yamltext
 from builder.diagnostics import CourseError, CourseErrors, Diagnostic, error
-from builder.files import read_text
+from builder.files import OUTSIDE, contained, read_text
 from builder.model import Deck, Entry, Part
 
 STRING_KEYS = ("chat", "gitrepo", "slides", "zip", "html", "slidenumberprefix")
@@ -52,9 +54,9 @@ def relpath(path: Path, repo: Path) -> str:
         return str(path)
 
 
-def load_manifest(path: Path, repo: Path) -> Deck:
+def load_manifest(path: Path, repo: Path, shared: tuple[str, ...] = ()) -> Deck:
     """The deck of one manifest, or every error it has (CourseErrors)."""
-    found = read_manifest(path, repo)
+    found = read_manifest(path, repo, shared)
     problems = found.errors + ([found.not_a_deck] if found.not_a_deck else [])
     if problems:
         raise CourseErrors([CourseError(d.path, d.line, d.message) for d in problems])
@@ -62,16 +64,26 @@ def load_manifest(path: Path, repo: Path) -> Deck:
     return found.deck
 
 
-def read_manifest(path: Path, repo: Path) -> ManifestRead:
-    shown = relpath(path, repo)
+def read_manifest(path: Path, repo: Path, shared: tuple[str, ...] = ()) -> ManifestRead:
+    """One manifest's deck and findings; `shared` names the folders outside the repository that
+    its entries may use (course settings)."""
+    shown = _shown(path, repo)
     result = ManifestRead(shown)
+    real = contained(repo, os.path.abspath(path), shared)
+    if real is None:  # a link out of the repository: not read, whatever it leads to
+        result.diagnostics.append(error(shown, 1, f"deck manifest {OUTSIDE}"))
+        return result
     try:
-        text = read_text(path, shown)
+        text = read_text(real, shown)
     except CourseError as exc:
-        result.diagnostics.append(exc.diagnostic)
+        result.diagnostics.append(replace(exc.diagnostic, line=exc.line or 1))
         return result
     try:
         root = yamltext.compose(text)
+        if root is not None and yamltext.expanded_size(root) > yamltext.MAX_EXPANDED_NODES:
+            raise yamltext.YamlError(_line(root), "YAML aliases that never end (a list that "
+                                     "contains itself) or expand past "
+                                     f"{yamltext.MAX_EXPANDED_NODES:,} entries")
     except yamltext.YamlError as exc:
         result.diagnostics.append(error(shown, exc.line or 1, f"not valid YAML: {exc.message}"))
         return result
@@ -113,17 +125,24 @@ def read_manifest(path: Path, repo: Path) -> ManifestRead:
     title = _scalar(fields["title"], shown, "title", problems) if "title" in fields else path.stem
     duration = _scalar(fields["duration"], shown, "duration", problems) if "duration" in fields else ""
     exclude = _exclude(fields.get("exclude"), shown, problems)
-    parts = _content(fields[content_key], shown, repo, problems, content_key)
+    parts = _content(fields[content_key], shown, (repo, shared), problems, content_key)
     result.deck = Deck(path=shown, stem=path.stem, title=title.strip("\n"), strings=strings,
                        exclude=exclude, parts=parts, duration=duration.strip())
     return result
 
 
+def _shown(path: Path, repo: Path) -> str:
+    """The manifest as the repository names it (a link is named, not followed)."""
+    absolute = Path(os.path.abspath(path))
+    root = repo.resolve()
+    return absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else relpath(path, repo)
+
+
 @lru_cache(maxsize=8192)
-def _inside(path: Path, repo: Path) -> bool:
-    """Whether `path`, symbolic links followed, stays in the repository (decks share chapters:
-    each is resolved once)."""
-    return path.resolve().is_relative_to(repo.resolve())
+def _chapter(rel: str, repo: Path, shared: tuple[str, ...]) -> Path | None:
+    """Where a chapter entry really leads, if inside the course (decks share chapters: each is
+    resolved once)."""
+    return contained(repo, posixpath.join("slides", rel), shared)
 
 
 def _line(node: yaml.Node) -> int:
@@ -148,8 +167,8 @@ def _exclude(node: yaml.Node | None, shown: str, problems: list[Diagnostic]) -> 
     return []
 
 
-def _content(node: yaml.Node, shown: str, repo: Path, problems: list[Diagnostic],
-             key: str) -> list[Part]:
+def _content(node: yaml.Node, shown: str, where: tuple[Path, tuple[str, ...]],
+             problems: list[Diagnostic], key: str) -> list[Part]:
     if not isinstance(node, yaml.SequenceNode):
         problems.append(error(shown, _line(node), f"`{key}` must be a list"))
         return []
@@ -159,25 +178,25 @@ def _content(node: yaml.Node, shown: str, repo: Path, problems: list[Diagnostic]
         if isinstance(item, yaml.SequenceNode):
             number += 1
             entries: list[Entry] = []
-            _flatten(item, shown, repo, entries, problems)
+            _flatten(item, shown, where, entries, problems)
             parts.append(Part(number=number, entries=entries, line=_line(item)))
         else:
             entries = []
-            _add_entry(item, shown, repo, entries, problems)
+            _add_entry(item, shown, where, entries, problems)
             parts.append(Part(number=None, entries=entries, line=_line(item)))
     return parts
 
 
-def _flatten(node: yaml.SequenceNode, shown: str, repo: Path, out: list[Entry],
-             problems: list[Diagnostic]) -> None:
+def _flatten(node: yaml.SequenceNode, shown: str, where: tuple[Path, tuple[str, ...]],
+             out: list[Entry], problems: list[Diagnostic]) -> None:
     for item in node.value:
         if isinstance(item, yaml.SequenceNode):
-            _flatten(item, shown, repo, out, problems)
+            _flatten(item, shown, where, out, problems)
         else:
-            _add_entry(item, shown, repo, out, problems)
+            _add_entry(item, shown, where, out, problems)
 
 
-def _add_entry(node: yaml.Node, shown: str, repo: Path, out: list[Entry],
+def _add_entry(node: yaml.Node, shown: str, where: tuple[Path, tuple[str, ...]], out: list[Entry],
                problems: list[Diagnostic]) -> None:
     """The entry, or its error (the deck keeps its other entries)."""
     line = _line(node)
@@ -195,11 +214,12 @@ def _add_entry(node: yaml.Node, shown: str, repo: Path, out: list[Entry],
     if not rel:
         problems.append(error(shown, line, "empty content entry"))
         return
-    chapter = repo / "slides" / rel
-    if not _inside(chapter, repo):
-        problems.append(error(shown, line, f"chapter outside the repository: {rel}"))
+    repo, shared = where
+    chapter = _chapter(rel, repo, shared)
+    if chapter is None:  # refused as written: nothing outside is looked at
+        problems.append(error(shown, line, f"chapter {OUTSIDE}: {rel}"))
         return
     if not chapter.is_file():
         problems.append(error(shown, line, f"chapter file not found: {rel} (looked for slides/{rel})"))
         return
-    out.append(Entry(path=relpath(chapter, repo), line=line))
+    out.append(Entry(path=os.path.relpath(chapter, repo.resolve()).replace(os.sep, "/"), line=line))

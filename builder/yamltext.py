@@ -40,8 +40,16 @@ class YamlError(Exception):
         return CourseError(path, None if self.line is None else first_line + self.line - 1, self.message)
 
 
-def yaml_error(error: yaml.YAMLError) -> YamlError:
-    """PyYAML's error as one line: `problem (context at line N)`, at the problem's line."""
+def yaml_error(error: yaml.YAMLError, text: str | None = None) -> YamlError:
+    """PyYAML's error as one line: `problem (context at line N)`, at the problem's line. A
+    character YAML refuses (a control character) is placed by its offset in `text`."""
+    if isinstance(error, yaml.reader.ReaderError) and text is not None:
+        # libyaml counts bytes of the UTF-8 text, the pure-Python reader characters.
+        data = text.encode("utf-8", "surrogatepass") if Loader is not yaml.SafeLoader else text
+        position = min(max(int(error.position), 0), len(data))
+        newline = b"\n" if isinstance(data, bytes) else "\n"
+        return YamlError(data.count(newline, 0, position) + 1,  # type: ignore[arg-type]
+                         f"unacceptable character #x{int(error.character):04x}: {error.reason}")
     if not isinstance(error, yaml.MarkedYAMLError):
         text = str(error).splitlines()[0] if str(error) else "invalid YAML"
         return YamlError(None, text)
@@ -58,7 +66,7 @@ def compose(text: str) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=Loader)
     except yaml.YAMLError as error:
-        raise yaml_error(error) from None
+        raise yaml_error(error, text) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -189,7 +197,7 @@ def load_documents(text: str) -> tuple[list[Document], YamlError | None]:
             if data is not None:
                 documents.append(Document(node.start_mark.line + 1, data, node, loader.duplicates))
     except yaml.YAMLError as error:
-        return documents, yaml_error(error)
+        return documents, yaml_error(error, text)
     except (ValueError, TypeError, RecursionError) as error:  # e.g. an unhashable key
         return documents, YamlError(None, str(error).splitlines()[0] if str(error) else "invalid YAML")
     finally:

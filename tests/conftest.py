@@ -24,6 +24,7 @@ MARKERS_BY_FIXTURE = {
     "chromium": ("browser", "slow"),  # lint's own Chromium (tests/lint/conftest.py)
     "built_course": ("slow",),  # the real course, built in both languages
     "cache_home": ("kubectl", "slow"),  # a fresh cache: `labs check` learns kubectl's grammar anew
+    "kubectl_cache": ("kubectl", "slow"),  # the same, learnt once for every module that shares it
 }
 # ... or from its module, where every test in it needs the same thing.
 MARKERS_BY_MODULE = {
@@ -89,6 +90,13 @@ class Course:
     def chapter(self, text: str, rel: str = "slides/ch.md") -> Chapter:
         path = self.write(rel, text)
         return parse_chapter(path.read_text(encoding="utf-8"), rel, self.root)
+
+
+@pytest.fixture(scope="session")
+def kubectl_cache(tmp_path_factory) -> Path:
+    """An XDG_CACHE_HOME where kubectl's grammar is learnt once per session, for tests that run
+    `labs check` in-process (they set it with monkeypatch)."""
+    return tmp_path_factory.mktemp("xdg-cache")
 
 
 @pytest.fixture

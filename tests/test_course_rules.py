@@ -78,9 +78,9 @@ def test_yaml_files_that_are_no_decks_are_skipped_with_a_note(course):
     result = cli(course.root, "build", "--lang", "en")
     assert result.returncode == 0
     assert result.stderr.splitlines() == [
-        "slides/docker-compose.yaml: note: skipped: not a deck manifest (manifest has no "
+        "slides/docker-compose.yaml:1: note: skipped: not a deck manifest (manifest has no "
         "`content` list)",
-        "slides/events.yml: note: skipped: not a deck manifest (a deck manifest must be a "
+        "slides/events.yml:1: note: skipped: not a deck manifest (a deck manifest must be a "
         "mapping of keys)"]
     assert sorted(p.name for p in (course.root / "dist/en").glob("*.html")) == [
         "deck-outline.html", "deck.html"]
@@ -160,3 +160,11 @@ def test_labs_check_reports_an_unreadable_chapter_and_checks_the_others(course, 
     lines = result.stdout.splitlines()
     assert "slides/latin1.md:1: file is not UTF-8 (byte 0xe9 at offset 5)" in lines
     assert any(line.startswith("slides/good.md:3:") and "kubeclt" in line for line in lines)
+
+
+def test_a_slides_folder_whose_yaml_files_are_no_decks_is_an_error_at_one_of_them(course):
+    course.write("slides/events.yml", "- date: 2019-06-01\n")
+    result = cli(course.root, "build", "--lang", "en")
+    assert result.returncode == 1
+    assert ("slides/events.yml:1: no deck manifests found: the 1 YAML file(s) of slides/ are no "
+            "decks (a deck is a mapping with a `content` list)") in result.stderr.splitlines()

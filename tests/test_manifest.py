@@ -128,6 +128,25 @@ def test_a_symbolic_link_out_of_the_repository_is_refused(course):
     assert [str(d) for d in found.errors] == ["slides/d.yml:2: chapter outside the repository: link.md"]
 
 
+@pytest.mark.parametrize("text", ["content: &a [ch.md, *a]\n", "content: &a\n- ch.md\n- *a\n",
+                                  "content:\n- &p [ch.md, [*p]]\n",
+                                  "title: T\nexclude: &e [*e]\ncontent: [ch.md]\n"])
+def test_a_list_that_contains_itself_is_an_error_not_a_crash(course, text):
+    course.write("slides/ch.md", "# A\n")
+    found = read_manifest(course.write("slides/d.yml", text), course.root)
+    assert found.errors and all(d.path == "slides/d.yml" and d.line for d in found.errors)
+    assert "contains itself" in found.errors[0].message
+
+
+def test_aliases_that_expand_past_the_limit_are_an_error(course):
+    course.write("slides/ch.md", "# A\n")
+    lines = ["a0: &a0 [ch.md, ch.md, ch.md, ch.md, ch.md, ch.md, ch.md, ch.md, ch.md, ch.md]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 8)]
+    found = read_manifest(course.write("slides/d.yml", "\n".join(lines) + "\ncontent: *a7\n"),
+                          course.root)
+    assert [d.line for d in found.errors] == [1] and "expand past" in found.errors[0].message
+
+
 def test_duration_is_a_free_string_for_the_index_page(course):
     course.write("slides/a.md", "# x\n")
     timed = load_manifest(course.write("slides/t.yml", "duration: 2 days\ncontent:\n- a.md\n"), course.root)

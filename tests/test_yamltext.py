@@ -83,3 +83,11 @@ def test_a_document_that_contains_itself_is_refused():
 def test_shared_aliases_are_fine():
     (doc,), error = load_documents("a: &x {b: 1}\nc: *x\nd: [*x, *x]\n")
     assert error is None and doc.data["d"] == [{"b": 1}, {"b": 1}]
+
+
+def test_a_control_character_is_reported_at_its_own_line():
+    documents, error = load_documents("apiVersion: v1\nkind: ConfigMap\ndata:\n  é: \"é\x01\"\n")
+    assert error is not None and error.line == 4 and "control characters" in error.message
+    with pytest.raises(YamlError) as err:
+        compose("title: T\n\ncontent:\n- \x02\n")
+    assert err.value.line == 4

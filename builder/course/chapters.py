@@ -77,10 +77,11 @@ def compile_chapter(repo: Path, job: ChapterJob, settings: Settings | None = Non
     try:
         if job.inline is None:
             text = read_text(repo / job.path, job.path)
-            chapter = parse_chapter(text, job.path, repo, lab_macros=settings.lab_macros)
+            chapter = parse_chapter(text, job.path, repo, lab_macros=settings.lab_macros,
+                                    shared=settings.shared_folders)
         else:
             chapter = parse_chapter(job.inline, job.path, repo, first_line=job.line,
-                                    lab_macros=settings.lab_macros)
+                                    lab_macros=settings.lab_macros, shared=settings.shared_folders)
         found = list(chapter.diagnostics)
         context = SlideContext(repo, chapter, settings)
         for slide in chapter.slides:

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from builder.checks import check
 from builder.config import Settings
-from builder.course.pictures import is_remote, leaves_slides, local_picture
+from builder.course.pictures import is_remote, leaves_slides, local_picture, picture_file
 from builder.course.translations import LANGUAGES
-from builder.diagnostics import Diagnostic, note, warning
+from builder.diagnostics import Diagnostic, error, note, warning
+from builder.files import OUTSIDE
 from builder.model import Chapter, OutlineTag, Slide, shown_classes
 
 # The properties remark itself reads at the top of a slide.
@@ -83,8 +84,21 @@ def missing_picture(slide: Slide, ctx: SlideContext) -> Iterator[Diagnostic]:
     """A picture under slides/ that is not there: the slide shows a broken image."""
     for src, path, line in slide.images:
         rel = local_picture(src)
-        if rel is not None and not (ctx.repo / "slides" / rel).is_file():
+        if rel is None:
+            continue
+        file = picture_file(ctx.repo, rel, ctx.settings.shared_folders)
+        if file is not None and not file.is_file():
             yield warning(path, line, f"image not found: slides/{rel}")
+
+
+@check("slide", name="picture-outside-repository")
+def picture_outside_repository(slide: Slide, ctx: SlideContext) -> Iterator[Diagnostic]:
+    """A picture under slides/ that is a link out of the repository: published with the deck, it
+    would carry a file of the machine that builds it. Refused whatever it leads to."""
+    for src, path, line in slide.images:
+        rel = local_picture(src)
+        if rel is not None and picture_file(ctx.repo, rel, ctx.settings.shared_folders) is None:
+            yield error(path, line, f"picture slides/{rel}: {OUTSIDE}")
 
 
 @check("slide", name="remote-picture")

@@ -68,7 +68,7 @@ def load_course(repo: Path, manifests: list[Path] | None = None, then: Then | No
     (chapter files named directly) are compiled too."""
     repo = repo.resolve()
     settings = settings or load_settings(repo)
-    decks = load_decks(repo, manifests)
+    decks = load_decks(repo, manifests, settings.shared_folders)
     course = Course(repo, settings, decks)
     entries = course.entries + list(extra or [])
     course.compiled = compile_chapters(repo, entries, settings, then, jobs)

@@ -34,21 +34,22 @@ def find_manifests(repo: Path) -> list[Path]:
     return sorted(slides.glob("*.yml")) + sorted(slides.glob("*.yaml"))
 
 
-def load_decks(repo: Path, manifests: list[Path] | None = None) -> Decks:
-    """The decks named (each must be one), or every deck in `slides/` when `manifests` is None."""
+def load_decks(repo: Path, manifests: list[Path] | None = None, shared: tuple[str, ...] = ()) -> Decks:
+    """The decks named (each must be one), or every deck in `slides/` when `manifests` is None;
+    `shared`: the folders outside the repository that the settings let chapters come from."""
     repo = repo.resolve()
     named = manifests is not None
     paths = list(manifests) if named else find_manifests(repo)
     found = Decks()
     for path in paths:
-        read = read_manifest(path, repo)
+        read = read_manifest(path, repo, shared)
         if read.not_a_deck is not None and not read.errors:
             if named:
                 found.diagnostics.append(read.not_a_deck)
                 found.broken[read.path] = [read.not_a_deck]
             else:
                 found.skipped.append(read.path)
-                found.diagnostics.append(note(read.path, None, f"skipped: not a deck manifest "
+                found.diagnostics.append(note(read.path, 1, f"skipped: not a deck manifest "
                                               f"({read.not_a_deck.message})"))
             continue
         found.diagnostics.extend(read.diagnostics)
@@ -57,7 +58,13 @@ def load_decks(repo: Path, manifests: list[Path] | None = None) -> Decks:
         if read.deck is not None:
             found.decks.append(read.deck)
     if not named and not found.decks and not found.broken:
-        where = relpath(repo / "slides", repo)
-        found.diagnostics.append(error(where, None, "no deck manifests found (expected slides/*.yml)"))
+        if found.skipped:  # the YAML files there are no decks: say so at the first of them
+            where, line = found.skipped[0], 1
+            message = (f"no deck manifests found: the {len(found.skipped)} YAML file(s) of slides/ "
+                       "are no decks (a deck is a mapping with a `content` list)")
+        else:  # a folder has no line to point at
+            where, line = relpath(repo / "slides", repo), None
+            message = "no deck manifests found (expected slides/*.yml)"
+        found.diagnostics.append(error(where, line, message))
         found.broken[where] = found.diagnostics[-1:]
     return found

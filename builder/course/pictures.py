@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from builder.files import copy_atomic
+from builder.files import contained, copy_atomic
 from builder.model import Chapter
 
 _REMOTE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:)?//")
@@ -46,8 +46,14 @@ def pictures(chapter: Chapter) -> set[str]:
             if (rel := local_picture(src)) is not None}
 
 
+def picture_file(repo: Path, rel: str, shared: tuple[str, ...] = ()) -> Path | None:
+    """Where the picture `slides/<rel>` really is, links followed; None when that is outside the
+    repository (and its shared folders): such a picture is an error, never copied nor looked at."""
+    return contained(repo, posixpath.join("slides", rel), shared)
+
+
 def copy_pictures(repo: Path, out: Path, chapters: Iterable[Chapter], langs: Iterable[str],
-                  only: set[str] | None = None) -> int:
+                  only: set[str] | None = None, shared: tuple[str, ...] = ()) -> int:
     """Copy the chapters' pictures that exist into every language's folder (unchanged ones are
     skipped); `only` limits it to those paths under slides/. Returns how many were copied."""
     langs = tuple(langs)
@@ -58,8 +64,8 @@ def copy_pictures(repo: Path, out: Path, chapters: Iterable[Chapter], langs: Ite
         wanted &= only
     copied = 0
     for rel in sorted(wanted):
-        source = repo / "slides" / rel
-        if not source.is_file() or not source.resolve().is_relative_to(repo.resolve()):
+        source = picture_file(repo, rel, shared)
+        if source is None or not source.is_file():
             continue
         for lang in langs:
             copied += copy_atomic(source, out / lang / rel)

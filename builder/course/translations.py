@@ -19,6 +19,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from builder.diagnostics import CourseError
+from builder.files import OUTSIDE, contained
 
 LANGUAGES = ("en", "fr")  # English is the source; others come from slides/locale/<lang>/
 LOCALE_DIR = "slides/locale"
@@ -115,11 +116,17 @@ class Translations:
 
 def load_translations(repo: Path, lang: str, source: str) -> Translations:
     po = po_path(repo, lang, source)
+    shown = _shown(repo, po)
+    if not (po.is_file() or po.is_symlink()):
+        return Translations(po, shown, {})
+    real = contained(repo, po)
+    if real is None:  # a link out of the repository: not read, whatever it leads to
+        raise CourseError(shown, 1, f"translation catalog {OUTSIDE}")
     try:
-        stat = po.stat()
-    except FileNotFoundError:
-        return Translations(po, _shown(repo, po), {})
-    return _load(po, _shown(repo, po), lang, stat.st_mtime_ns, stat.st_size)
+        stat = real.stat()
+    except OSError:
+        return Translations(po, shown, {})
+    return _load(real, shown, lang, stat.st_mtime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=1024)
@@ -128,7 +135,7 @@ def _load(po: Path, shown: str, lang: str, mtime: int, size: int) -> Translation
         with po.open("rb") as fh:
             catalog = read_po(fh, locale=lang, abort_invalid=True)
     except Exception as exc:
-        raise CourseError(shown, getattr(exc, "lineno", None), f"not a valid PO file: {exc}") from None
+        raise CourseError(shown, getattr(exc, "lineno", None) or 1, f"not a valid PO file: {exc}") from None
     strings = {m.id: (m.string, m.lineno or 1) for m in catalog
                if m.id and isinstance(m.string, str) and m.string and not m.fuzzy}
     return Translations(po, shown, strings)

@@ -118,9 +118,9 @@ def _command_lines(script: str) -> int:
 def _load_repository_crds(env: CheckEnv) -> None:
     """Custom resources are checked against the repository's own CRDs when no chapter applies one."""
     crds = []
-    k8s = env.repo / "k8s"
-    for path in sorted(k8s.rglob("*")) if k8s.is_dir() else []:
-        if path.suffix not in (".yaml", ".yml") or not path.is_file():
+    for rel in env.paths.expand("k8s", recursive=True) if env.paths.exists("k8s") else []:
+        path = env.paths.real(rel)  # a link out of the repository is not read
+        if path is None or path.suffix not in (".yaml", ".yml") or not path.is_file():
             continue
         try:
             text = path.read_text(encoding="utf-8")

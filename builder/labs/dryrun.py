@@ -28,6 +28,7 @@ from pathlib import Path
 
 import yaml
 
+from builder.files import contained
 from builder.yamltext import Loader
 
 ACCEPT, REJECT, INCONCLUSIVE = "accept", "reject", "inconclusive"
@@ -100,8 +101,8 @@ def split_documents(text: str) -> list[str]:
 def document_text(verdict: Verdict, repo: Path) -> str | None:
     source = verdict.here_document
     if source is None:
-        path = repo / verdict.file
-        source = path.read_text(encoding="utf-8") if path.is_file() else None
+        path = contained(repo, verdict.file)  # the verdicts file is input too: nothing outside
+        source = path.read_text(encoding="utf-8") if path is not None and path.is_file() else None
     if source is None:
         return None
     try:

@@ -77,8 +77,11 @@ class Manifests:
     def _read(self, rel: str) -> _File:
         known = self._files.get(rel)
         if known is None:
+            real = self.env.paths.real(rel)  # never outside: the step checks refuse those first
             try:
-                text = (self.env.repo / rel).read_text(encoding="utf-8")
+                if real is None:
+                    raise OSError(rel)
+                text = real.read_text(encoding="utf-8")
             except (UnicodeDecodeError, OSError):
                 known = self._files[rel] = _File([], None, decode_error=True)
                 return known

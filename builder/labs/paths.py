@@ -3,17 +3,25 @@
 The trainees' machines have the course checked out at the settings' prefix; a lab word under
 that prefix (or under one of the forge's raw URLs of the repository) names a repository file,
 which must exist. Pure apart from looking at the repository's files.
+
+A word under the prefix may still lead out (`~/container.training/../../etc/passwd`, a link in
+the repository): `real` says where each path really leads (builder/files.py `contained`), and
+nothing outside the repository is read, listed or even looked up, so that a check's findings
+never depend on what lies outside.
 """
 
 from __future__ import annotations
 
 import difflib
-import glob
+import fnmatch
+import os
+import posixpath
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from builder.config import Settings
+from builder.files import contained
 from builder.model import Deck
 
 MANIFEST_EXTS = (".yaml", ".yml", ".json")
@@ -31,6 +39,7 @@ class RepoPaths:
 
     def __init__(self, repo: Path, settings: Settings, decks: Iterable[Deck] = ()) -> None:
         self.repo = repo
+        self.shared = settings.shared_folders
         self.prefix = settings.prefix
         self.prefix_dir = settings.prefix.rsplit("/", 1)[-1]
         home_forms = [settings.prefix]
@@ -72,12 +81,20 @@ class RepoPaths:
             return None
         return self.prefix + candidate[len(candidate.split("/")[0]) + 1 + len(top):]
 
+    def real(self, rel: str) -> Path | None:
+        """Where a repository path really leads, or None when that is outside the repository."""
+        return contained(self.repo, rel, self.shared)
+
+    def outside(self, rel: str) -> bool:
+        return self.real(rel) is None
+
     def exists(self, rel: str) -> bool:
-        return (self.repo / rel).exists()
+        real = self.real(rel)
+        return real is not None and real.exists()
 
     def did_you_mean(self, rel: str) -> str:
-        parent = (self.repo / rel).parent
-        if not parent.is_dir():
+        parent = self.real(posixpath.dirname(posixpath.normpath(rel)) or ".")
+        if parent is None or not parent.is_dir():
             return ""
         names = [p.name for p in parent.iterdir()]
         close = difflib.get_close_matches(Path(rel).name, names, n=1, cutoff=0.6)
@@ -86,13 +103,55 @@ class RepoPaths:
         return f" (did you mean {(Path(rel).parent / close[0]).as_posix()}?)"
 
     def expand(self, rel: str, recursive: bool) -> list[str]:
-        """The manifest files `kubectl -f` reads for a repository path: a file, folder or glob."""
-        target = self.repo / rel
+        """The manifest files `kubectl -f` reads for a repository path: a file, folder or glob.
+        Folders and globs are listed only inside the repository; a link out among their entries
+        is named (the caller refuses it), never followed."""
+        if self.outside(rel):
+            return [rel]
         if is_pattern(rel):
-            return sorted(Path(p).relative_to(self.repo).as_posix()
-                          for p in glob.glob(str(target)) if p.endswith(MANIFEST_EXTS))
-        if target.is_dir():
-            pattern = "**/*" if recursive else "*"
-            return sorted(p.relative_to(self.repo).as_posix() for p in target.glob(pattern)
-                          if p.is_file() and p.suffix in MANIFEST_EXTS)
+            return sorted(m for m in self._glob(posixpath.normpath(rel)) if m.endswith(MANIFEST_EXTS))
+        real = self.real(rel)
+        if real is not None and real.is_dir():
+            return sorted(self._folder(rel.rstrip("/") or ".", recursive))
         return [rel]
+
+    def _entries(self, rel: str) -> list[os.DirEntry]:
+        real = self.real(rel)
+        if real is None:
+            return []
+        try:
+            with os.scandir(real) as it:
+                return sorted(it, key=lambda e: e.name)
+        except OSError:
+            return []
+
+    def _folder(self, rel: str, recursive: bool) -> Iterable[str]:
+        for entry in self._entries(rel):
+            path = posixpath.normpath(posixpath.join(rel, entry.name))
+            if entry.is_symlink():  # named, not followed: the caller judges where it leads
+                if entry.name.endswith(MANIFEST_EXTS):
+                    yield path
+            elif entry.is_dir(follow_symlinks=False):
+                if recursive:
+                    yield from self._folder(path, recursive)
+            elif entry.name.endswith(MANIFEST_EXTS):
+                yield path
+
+    def _glob(self, pattern: str) -> list[str]:
+        """The shell's glob, one folder at a time, each folder inside the repository."""
+        found = [""]
+        parts = [p for p in pattern.split("/") if p not in ("", ".")]
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            following: list[str] = []
+            for folder in found:
+                if not is_pattern(part):
+                    following.append(posixpath.join(folder, part))
+                    continue
+                for entry in self._entries(folder or "."):
+                    hidden = entry.name.startswith(".") and not part.startswith(".")
+                    descends = last or entry.is_symlink() or entry.is_dir(follow_symlinks=False)
+                    if descends and not hidden and fnmatch.fnmatchcase(entry.name, part):
+                        following.append(posixpath.join(folder, entry.name))
+            found = following
+        return [m for m in found if self.outside(m) or self.exists(m)]

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from builder.checks import check
 from builder.diagnostics import Diagnostic
+from builder.files import OUTSIDE
 from builder.labs.bash_syntax import bash_parses
 from builder.labs.context import StepContext
 from builder.labs.directives import RETIRED, directive, nearest_directive
@@ -115,6 +116,11 @@ def repo_paths(step: Step, ctx: StepContext) -> Iterator[Diagnostic]:
                         yield _diag(ctx, ctx.line_of(cmd), "error", f"path {candidate} does not start with "
                                     f"{paths.prefix}/ (did you mean {fixed}?)")
                     continue
+                if paths.outside(rel):  # refused as written: nothing outside is looked at
+                    if cmd.words[0] in ("cd", "pushd"):
+                        continue  # `cd ~/container.training/..` reads nothing
+                    yield _diag(ctx, ctx.line_of(cmd), "error", f"{candidate}: {OUTSIDE}")
+                    continue
                 if is_pattern(rel) or "$" in rel:
                     continue
                 if not paths.exists(rel):
@@ -187,9 +193,16 @@ def _manifest_arg(value: str, cmd: Command, recursive: bool, ctx: StepContext) -
         return
     rel = paths.repo_path(value)
     is_url = value.startswith(("http://", "https://"))
+    if rel is not None and paths.outside(rel):
+        if is_url:  # a word under the prefix is refused by the path check
+            yield _diag(ctx, line, "error", f"{value}: {OUTSIDE}")
+        return
     if rel is None and not is_url and not ctx.state.wrote(value):
         where = ctx.state.resolve(value)  # relative to the folder earlier `cd`s lead to
         rel = paths.repo_path(where) if where is not None else None
+        if rel is not None and paths.outside(rel):
+            yield _diag(ctx, line, "error", f"{value} (in {ctx.state.cwd}): {OUTSIDE}")
+            return
         if rel is not None and not is_pattern(rel) and not paths.exists(rel):
             yield _diag(ctx, line, "error", f"file not found: {rel} (from {value} in {ctx.state.cwd})"
                         + paths.did_you_mean(rel))
@@ -206,7 +219,10 @@ def _manifest_arg(value: str, cmd: Command, recursive: bool, ctx: StepContext) -
     where = ctx.state.resolve(value)
     edited = where is not None and where in ctx.state.edited
     for manifest in paths.expand(rel, recursive):
-        if not (ctx.env.repo / manifest).is_file():
+        if paths.outside(manifest):  # a link out, in a folder or glob the lab applies
+            yield _diag(ctx, line, "error", f"{manifest} (in {value}): {OUTSIDE}")
+            continue
+        if not paths.exists(manifest) or paths.real(manifest).is_dir():  # type: ignore[union-attr]
             continue  # reported by the path check
         for found in manifests.check_file(manifest, ctx.state):
             if edited:  # the trainee changed the file before: what it says now may be fixed then
@@ -248,7 +264,8 @@ def _apply_crds(ctx: StepContext, cmd: Command, values: list[str], recursive: bo
         if rel is None:
             continue
         for manifest in ctx.env.paths.expand(rel, recursive):
-            if (ctx.env.repo / manifest).is_file() and manifests.crds_of(manifest):
+            real = ctx.env.paths.real(manifest)
+            if real is not None and real.is_file() and manifests.crds_of(manifest):
                 crds += manifests.crds_of(manifest)
                 sources.append(manifest)
     if crds:

@@ -19,7 +19,9 @@ it in remark (found by running remark on small decks, tools/remark-slides.js):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -47,15 +49,45 @@ def fence_at(text: str, start: int, limit: int) -> tuple[int, int, str] | None:
         info = _INFO_RE.fullmatch(run[length:] + after)
         if info is None:
             continue
-        marks = run[0] * length
-        at = text.find(marks, eol + 1, limit)
-        while at >= 0:
-            end = at + length
-            line_end = text.find("\n", end, limit)
-            if not text[end:limit if line_end < 0 else line_end].strip(" "):
-                return at, length, info.group(1)
-            at = text.find(marks, at + 1, limit)
+        end = _closing_runs(text, run[0]).first(eol + 1, length, limit)
+        if end >= 0:
+            return end - length, length, info.group(1)
     return None
+
+
+class _Runs:
+    """The lines of a text that end with a run of one fence mark (spaces after it allowed):
+    where each run ends and how long it is. The first that can close a fence is found without
+    reading the lines between (thousands of fences that nothing closes would be quadratic)."""
+
+    def __init__(self, text: str, mark: str) -> None:
+        self.ends: list[int] = []
+        self.lengths: list[int] = []
+        for m in re.finditer(re.escape(mark) + r"+(?= *(?:\n|$))", text):
+            self.ends.append(m.end())
+            self.lengths.append(len(m.group(0)))
+        self._next: dict[int, list[int]] = {}  # length -> next run at least that long
+
+    def first(self, pos: int, length: int, limit: int) -> int:
+        """End of the first run of at least `length` marks starting at or after `pos` and
+        ending by `limit`, or -1."""
+        i = bisect_left(self.ends, pos + length)
+        table = self._next.get(length)
+        if table is None:
+            table = [len(self.ends)] * (len(self.ends) + 1)
+            for k in range(len(self.ends) - 1, -1, -1):
+                table[k] = k if self.lengths[k] >= length else table[k + 1]
+            self._next[length] = table
+        k = table[i]
+        if k < len(self.ends) and self.ends[k] <= limit:
+            return self.ends[k]
+        return -1
+
+
+@lru_cache(maxsize=16)
+def _closing_runs(text: str, mark: str) -> _Runs:
+    return _Runs(text, mark)
+
 
 BlockRule = Callable[[StateBlock, int, int, bool], bool]
 

@@ -27,7 +27,7 @@ character (`authenticate.red[¹]` is a macro to remark).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 SEPARATORS = ("---", "--", "???")
@@ -35,11 +35,13 @@ OPENER_RE = re.compile(r"\\?((?:\.[A-Za-z_-][A-Za-z0-9_-]*)+)\[")
 _FENCE_RE = re.compile(r" *(`{3,}|~{3,})")
 _INFO_RE = re.compile(r" *\S* *")
 CODE_LINE_RE = re.compile(r" {4}.")  # a line remark reads as code: no macro starts on it
-_INLINE_STARTS = re.compile(r"`|\\?(?:\.[A-Za-z_-][A-Za-z0-9_-]*)+\[")  # code or a macro
-# What the lexer stops at: a separator line, a line of indented code, a line that may open a
-# fence, a backtick, a macro opener (the leftmost wins; line forms are tried first at a line start).
+# A run of `.name` parts, read once: every `.` in it opens a macro when a `[` follows the run.
+_CHAIN_RE = re.compile(r"(?:\.[A-Za-z_-][A-Za-z0-9_-]*+)++")
+# What the lexer stops at, macro openers aside (they are found once, from _CHAIN_RE: a regex
+# looking for them from every `.` of `a.ba.ba.b...` is quadratic): a separator line, a line of
+# indented code, a line that may open a fence, a backtick (line forms first at a line start).
 _TOKEN_RE = re.compile(r"(?P<sep>^(?:---|--|\?\?\?)$)|(?P<code>^ {4}.+$)|(?P<fence>^ *(?:`{3,}|~{3,}).*$)"
-                       r"|(?P<inline>`|\\?(?:\.[A-Za-z_-][A-Za-z0-9_-]*)+\[)", re.M)
+                       r"|(?P<inline>`)", re.M)
 
 
 @dataclass(slots=True)
@@ -72,7 +74,37 @@ class _Scanner:
         self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.closes = brackets(text)
         self.enders: dict[str, list[int]] = {}  # marker -> where it ends a line
+        self.openers = [m.start() + i for m in _CHAIN_RE.finditer(text)
+                        if text.startswith("[", m.end())
+                        for i, ch in enumerate(m.group()) if ch == "."]
+        self.found: dict[int, tuple[int, re.Match[str] | None]] = {}  # end -> (from, next token)
         self.out = Lexed()
+
+    def token(self, pos: int, end: int) -> tuple[str, int, int] | None:
+        """The next thing to read in text[pos:end]: its kind, start and end. A token found
+        earlier is reused while the scan has not passed it (a line of 50,000 `.a[` would
+        otherwise search the rest of the text from each)."""
+        text = self.text
+        cached = self.found.get(end)
+        if cached is not None and cached[0] <= pos and (cached[1] is None or cached[1].start() >= pos):
+            m = cached[1]
+        else:
+            m = _TOKEN_RE.search(text, pos, end)
+            self.found[end] = (pos, m)
+        start = self.opener(pos, end)
+        if start < end and (m is None or start < m.start()):
+            return "inline", start, start + 1
+        if m is None:
+            return None
+        return m.lastgroup or "", m.start(), m.end()
+
+    def opener(self, pos: int, end: int) -> int:
+        """Where the first macro opener in text[pos:end] starts (its `\\` if escaped), or `end`."""
+        k = bisect_left(self.openers, pos)
+        if k == len(self.openers) or self.openers[k] >= end:
+            return end
+        dot = self.openers[k]
+        return dot - 1 if dot > pos and self.text[dot - 1] == "\\" else dot
 
     def line_of(self, pos: int) -> int:
         return bisect_right(self.starts, pos) - 1
@@ -89,26 +121,27 @@ class _Scanner:
         """Read text[pos:end]; separators count only at the top (outside any macro)."""
         text = self.text
         while pos < end:
-            m = _TOKEN_RE.search(text, pos, end)
-            if m is None:
+            found = self.token(pos, end)
+            if found is None:
                 return
-            kind = m.lastgroup
+            kind, start, stop = found
             if kind == "sep":
                 if top:
-                    self.out.separators[self.line_of(m.start())] = m.group()
-                pos = m.end()
+                    self.out.separators[self.line_of(start)] = text[start:stop]
+                pos = stop
             elif kind == "code":
-                pos = m.end()
+                pos = stop
             elif kind == "fence":
-                after = self._fence(m.start(), m.end(), end)
+                after = self._fence(start, stop, end)
                 if after is not None:
                     pos = after
                     continue
                 # no fence: the line is text, its backticks and macros read as such
-                inner = _INLINE_STARTS.search(text, m.start(), m.end())
-                pos = m.end() if inner is None else self._inline(inner.start(), end)
+                tick = text.find("`", start, stop)
+                inner = min(tick if tick >= 0 else stop, self.opener(start, stop))
+                pos = stop if inner >= stop else self._inline(inner, end)
             else:
-                pos = self._inline(m.start(), end)
+                pos = self._inline(start, end)
 
     def _fence(self, pos: int, eol: int, end: int) -> int | None:
         """Where a fence opened on this line ends (the start of the line after it), if it does."""

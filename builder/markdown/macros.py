@@ -14,7 +14,8 @@ so that `.exercise[` is styled as a lab.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -29,18 +30,32 @@ MACRO_RE = re.compile(r"\." + MACRO_NAME)
 _BRACKETS = re.compile(r"[\[\]]")
 
 
+@lru_cache(maxsize=8)
+def _bracket_pairs(src: str) -> dict[int, int]:
+    """Position after each `[` of `src` -> its balancing `]` (-1 if none), in one pass: remark
+    counts every bracket, so the pairs do not depend on where a scan starts, and a line of
+    50,000 unclosed `.a[` costs one pass, not 50,000."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for m in _BRACKETS.finditer(src):
+        if m.group(0) == "[":
+            stack.append(m.end())
+        elif stack:
+            pairs[stack.pop()] = m.start()
+    for start in stack:
+        pairs[start] = -1
+    return pairs
+
+
 def find_close(src: str, pos: int, end: int) -> int:
-    """Index of the `]` that balances a bracket opened just before `pos`, or -1.
+    """Index of the `]` that balances a bracket opened just before `pos` and comes before
+    `end`, or -1.
 
     remark counts every bracket, in code, comments and escapes too (builder/markdown/lexer.py):
     authors balance an unpaired `[` shown in code with a `]` after it
     (```` ```keys ^[``` ] ````), and a `]` in code closes the macro there."""
-    depth = 1
-    for m in _BRACKETS.finditer(src, pos, end):
-        depth += 1 if m.group(0) == "[" else -1
-        if depth == 0:
-            return m.start()
-    return -1
+    close = _bracket_pairs(src).get(pos, -1)
+    return close if 0 <= close < end else -1
 
 
 def closes_in_code(src: str, start: int, close: int) -> bool:
@@ -156,51 +171,100 @@ def _unclosed(state: StateBlock, line: int, name: str) -> None:
         f"{lost}; close it with a `]` line", check="unclosed-macro"))
 
 
+# A run of `.name` parts: every `.` in it starts a macro when the run ends with `[`.
+_CHAIN = re.compile(r"(?:\.[A-Za-z_-][A-Za-z0-9_-]*+)++")  # names as MACRO_NAME
+
+
+@lru_cache(maxsize=8)
+def macro_starts(src: str) -> tuple[list[int], dict[int, int]]:
+    """Each `.` of `src` that a macro name follows, and the `[` after that name, found in one
+    pass: looking ahead from every `.` instead costs the length of the run of names after it
+    (`a.b.a.b...`, quadratic)."""
+    dots: list[int] = []
+    brackets: dict[int, int] = {}
+    for m in _CHAIN.finditer(src):
+        if src.startswith("[", m.end()):
+            for i, ch in enumerate(m.group(0)):
+                if ch == ".":
+                    dots.append(m.start() + i)
+                    brackets[m.start() + i] = m.end()
+    return dots, brackets
+
+
 def macro_inline(state: StateInline, silent: bool) -> bool:
-    pos = state.pos
-    if state.src[pos] != ".":
+    pos, src = state.pos, state.src
+    if src[pos] != ".":
         return False  # after any character: `authenticate.red[¹]` is a macro to remark
-    m = MACRO_RE.match(state.src, pos, state.posMax)
-    if m is None:
+    bracket = macro_starts(src)[1].get(pos)
+    if bracket is None or bracket >= state.posMax:
         return False
     code_lines = state.env.get("code_lines")
-    if code_lines and state.src.count("\n", 0, pos) in code_lines:
+    if code_lines and bisect_left(_newlines(src), pos) in code_lines:
         return False  # on a line indented as code: remark starts no macro there
-    close = find_close(state.src, m.end(), state.posMax)
+    close = find_close(src, bracket + 1, state.posMax)
     if close < 0:
         return False
     if not silent:
+        name = src[pos + 1:bracket]
         token = state.push("macro_inline_open", "span", 1)
-        token.attrSet("class", _classes(m.group(1)))
-        token.markup = m.group(0)
-        token.info = m.group(1)
+        token.attrSet("class", _classes(name))
+        token.markup = src[pos:bracket + 1]
+        token.info = name
         old_max = state.posMax
-        state.pos, state.posMax = m.end(), close
+        state.pos, state.posMax = bracket + 1, close
         state.md.inline.tokenize(state)
         state.posMax = old_max
         token = state.push("macro_inline_close", "span", -1)
         token.markup = "]"
-        token.info = m.group(1)
+        token.info = name
     state.pos = close + 1
     return True
 
 
 def _text_rule(md: MarkdownIt):
     """markdown-it's text rule, also stopping where a macro starts (but not at every '.')."""
-    stop = re.compile(md.inline.terminator_re.pattern + r"|\.(?=" + MACRO_NAME + ")")
+    terminator = md.inline.terminator_re
 
     def text(state: StateInline, silent: bool) -> bool:
-        pos = state.pos
-        m = stop.search(state.src, pos, state.posMax)
+        pos, src = state.pos, state.src
+        m = terminator.search(src, pos, state.posMax)
         end = m.start() if m else state.posMax
+        dots, brackets = macro_starts(src)
+        i = bisect_left(dots, pos)
+        if i < len(dots) and dots[i] < end and brackets[dots[i]] < state.posMax:
+            end = dots[i]
         if end == pos:
             return False
         if not silent:
-            state.pending += state.src[pos:end]
+            state.pending += src[pos:end]
         state.pos = end
         return True
 
     return text
+
+
+@lru_cache(maxsize=8)
+def _newlines(src: str) -> list[int]:
+    """Where each line of `src` ends: a position's line number is a bisection, not a count."""
+    return [m.start() for m in re.finditer("\n", src)]
+
+
+@lru_cache(maxsize=8)
+def _closing_brackets(src: str) -> list[int]:
+    return [m.start() for m in re.finditer(r"\]", src)]
+
+
+def _needs_a_close(rule):
+    """markdown-it's link or image rule, skipped where no `]` follows: a label needs one, and
+    looking for it from each of thousands of unclosed `.a[` costs more than the whole parse."""
+    def guarded(state: StateInline, silent: bool) -> bool:
+        closing = _closing_brackets(state.src)
+        i = bisect_left(closing, state.pos)
+        if i == len(closing) or closing[i] >= state.posMax:
+            return False
+        return rule(state, silent)
+
+    return guarded
 
 
 def macros_plugin(md: MarkdownIt) -> None:
@@ -208,3 +272,6 @@ def macros_plugin(md: MarkdownIt) -> None:
                           {"alt": ["paragraph", "reference", "blockquote", "list"]})
     md.inline.ruler.before("link", "macro", macro_inline)
     md.inline.ruler.at("text", _text_rule(md))
+    for name in ("link", "image"):
+        rule = next(r.fn for r in md.inline.ruler.__rules__ if r.name == name)
+        md.inline.ruler.at(name, _needs_a_close(rule))

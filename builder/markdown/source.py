@@ -12,10 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.diagnostics import CourseError
-from builder.files import read_text
+from builder.files import OUTSIDE, contained, read_text
 
 INCLUDE_RE = re.compile(r"@@INCLUDE\[([^\]\n]+)\]")
 MAX_INCLUDE_DEPTH = 8
+# Includes multiply (7 levels of 8 includes of a small file are millions of lines): the whole
+# chapter, its includes expanded, is capped. Real chapters are a few hundred lines.
+MAX_LINES = 200_000
+MAX_CHARS = 16 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -30,38 +34,75 @@ class SourceLines:
         return self.origins[min(index, len(self.origins) - 1)]
 
 
-def load_source(text: str, path: str, first_line: int, repo: Path) -> SourceLines:
-    """Split `text` (which starts at `first_line` of `path`) into lines, expanding includes."""
+@dataclass(slots=True)
+class _Load:
+    """One chapter being expanded: where files may come from, and how big it has grown."""
+
+    repo: Path
+    shared: tuple[str, ...]
+    includes: list[str]
+    lines: int = 0
+    chars: int = 0
+
+
+# An include directive being expanded: the file and line that hold it, and what it names.
+Frame = tuple[str, int, str]
+
+
+def load_source(text: str, path: str, first_line: int, repo: Path,
+                shared: tuple[str, ...] = ()) -> SourceLines:
+    """Split `text` (which starts at `first_line` of `path`) into lines, expanding includes; files
+    are read only inside the repository and the `shared` folders of the settings."""
     out = SourceLines([], [])
-    _expand(text, path, first_line, repo, out, stack=(path,))
+    load = _Load(repo, shared, out.includes)
+    _expand(text, path, first_line, load, out, stack=())
     return out
 
 
-def _expand(text: str, path: str, first_line: int, repo: Path, out: SourceLines,
-            stack: tuple[str, ...]) -> None:
+def _expand(text: str, path: str, first_line: int, load: _Load, out: SourceLines,
+            stack: tuple[Frame, ...]) -> None:
     for offset, line in enumerate(text.split("\n")):
         lineno = first_line + offset
         if "@@INCLUDE[" not in line:
             out.lines.append(line)
             out.origins.append((path, lineno))
+            _grow(load, line, stack)
             continue
-        _include_line(line, path, lineno, repo, out, stack)
+        _include_line(line, path, lineno, load, out, stack)
 
 
-def _include_line(line: str, path: str, lineno: int, repo: Path, out: SourceLines,
-                  stack: tuple[str, ...]) -> None:
+def _grow(load: _Load, line: str, stack: tuple[Frame, ...]) -> None:
+    load.lines += 1
+    load.chars += len(line) + 1
+    if (load.lines > MAX_LINES or load.chars > MAX_CHARS) and stack:
+        top_path, top_line, _ = stack[0]
+        chain = " -> ".join(f"{p}:{n} @@INCLUDE[{t}]" for p, n, t in stack)
+        raise CourseError(top_path, top_line, f"includes make the chapter longer than {MAX_LINES:,} "
+                                              f"lines or {MAX_CHARS // 2**20} MB (through {chain})")
+
+
+def _include_line(line: str, path: str, lineno: int, load: _Load, out: SourceLines,
+                  stack: tuple[Frame, ...]) -> None:
     m = INCLUDE_RE.search(line)
     if m is None:
         raise CourseError(path, lineno, "unclosed @@INCLUDE[ directive (expected @@INCLUDE[path])")
     target = m.group(1).strip()
-    if len(stack) > MAX_INCLUDE_DEPTH or target in stack:
+    here = stack + ((path, lineno, target),)
+    if len(stack) >= MAX_INCLUDE_DEPTH or target in {p for p, _, _ in here}:
         raise CourseError(path, lineno, f"@@INCLUDE[{target}] includes itself")
-    file = repo / target
+    file = contained(load.repo, target, load.shared)
+    if file is None:  # refused as written: nothing outside is looked at
+        raise CourseError(path, lineno, f"@@INCLUDE[{target}]: {OUTSIDE}")
     if not file.is_file():
         raise CourseError(path, lineno, f"@@INCLUDE file not found: {target}")
     if target not in out.includes:
         out.includes.append(target)
-    body = read_text(file, target)
+    try:
+        body = read_text(file, target)
+    except CourseError as exc:
+        if exc.line is not None:
+            raise
+        raise CourseError(path, lineno, f"@@INCLUDE[{target}]: {exc.message}") from None
     if body.endswith("\n"):
         body = body[:-1]
     before, after = line[: m.start()], line[m.end() :]
@@ -70,7 +111,7 @@ def _include_line(line: str, path: str, lineno: int, repo: Path, out: SourceLine
         body = "\n".join(before + b if b else b for b in body.split("\n"))
         before = after = ""
     inner = SourceLines([], [], out.includes)
-    _expand(body, target, 1, repo, inner, stack + (target,))
+    _expand(body, target, 1, load, inner, here)
     if not inner.lines:
         inner.lines, inner.origins = [""], [(target, 1)]
     inner.lines[0] = before + inner.lines[0]
@@ -83,4 +124,5 @@ def _include_line(line: str, path: str, lineno: int, repo: Path, out: SourceLine
     if "@@INCLUDE[" in after:
         last = out.lines.pop()
         last_origin = out.origins.pop()
-        _include_line(last, last_origin[0], last_origin[1], repo, out, stack)
+        load.lines -= 1
+        _include_line(last, last_origin[0], last_origin[1], load, out, stack)

@@ -229,7 +229,7 @@ class Workspace:
 
     def _reload_decks(self) -> set[str]:
         if self._everything or not self.decks:
-            self.found = load_decks(self.repo, self.only)
+            self.found = load_decks(self.repo, self.only, self.settings.shared_folders)
             self.decks = {d.path: d for d in self.found.decks}
             self._dirty_manifests.clear()
             return set(self.decks)
@@ -243,7 +243,7 @@ class Workspace:
             self.found.broken.pop(path, None)
             self.decks.pop(path, None)
             if file.exists():
-                read = read_manifest(file, self.repo)
+                read = read_manifest(file, self.repo, self.settings.shared_folders)
                 if read.not_a_deck is None or read.errors:
                     self.found.diagnostics.extend(read.diagnostics)
                     if read.errors:
@@ -290,10 +290,12 @@ class Workspace:
         for deck in decks:
             used = [chapters[e.key] for e in deck.entries if e.key in chapters]
             if everything:
-                copy_pictures(self.repo, self.out, used, self.langs)
+                copy_pictures(self.repo, self.out, used, self.langs, shared=self.settings.shared_folders)
             else:
-                copy_pictures(self.repo, self.out, [c for c in used if c.path in files], self.langs)
-                copy_pictures(self.repo, self.out, used, self.langs, only=changed)
+                copy_pictures(self.repo, self.out, [c for c in used if c.path in files], self.langs,
+                              shared=self.settings.shared_folders)
+                copy_pictures(self.repo, self.out, used, self.langs, only=changed,
+                              shared=self.settings.shared_folders)
         if any(has_diagrams(r) for by_lang in self.rendered.values() for r in by_lang.values()
                if isinstance(r, RenderedChapter)):
             for lang in self.langs:  # mermaid's browser build, beside decks that draw diagrams

@@ -116,3 +116,12 @@ def test_a_step_line_with_text_right_around_it_is_a_warning():
     found = []
     split_slides(SourceLines(lines, [("c.md", i + 1) for i in range(len(lines))]), found)
     assert [(d.line, d.check) for d in found] == [(2, "glued-step"), (10, "glued-step")]
+
+
+def test_thousands_of_fences_that_nothing_closes_split_in_one_pass():
+    """Each unclosed opener once read every line after it: 20,000 of them took 24 s."""
+    lines = ["```a"] * 20_000 + ["---", "next"]
+    src = SourceLines(lines, [("c.md", n) for n in range(1, len(lines) + 1)])
+    found: list = []
+    slides = split_slides(src, found)
+    assert len(slides) == 2 and len(found) == 20_000  # each opener is warned at its line
