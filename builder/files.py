@@ -77,3 +77,33 @@ def copy_atomic(src: Path, dest: Path) -> bool:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+def link_or_copy(src: Path, dest: Path) -> bool:
+    """Make `dest` the same file as `src` (an output written once, shown in several places):
+    a hard link, or a copy where the file system has none (FAT, some network shares) or
+    `dest` is on another device. Nothing is done when `dest` already has the same inode, or
+    the same size and mtime. Atomic: `dest` is old or new, never missing. Returns whether
+    `dest` changed."""
+    st = src.stat()
+    try:
+        dst = dest.stat()
+        if (dst.st_ino, dst.st_dev) == (st.st_ino, st.st_dev) or (
+                dst.st_size == st.st_size and int(dst.st_mtime) == int(st.st_mtime)):
+            return False
+    except FileNotFoundError:
+        pass
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.link.tmp")
+    try:
+        tmp.unlink(missing_ok=True)
+        os.link(src, tmp)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        return copy_atomic(src, dest)
+    try:
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return True
