@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("-q", "--quiet", action="store_true", help="print errors and warnings only")
     b.add_argument("--strict", action="store_true",
                    help="every warning is an error: a deck with one is not written")
+    b.add_argument("--no-cache", dest="cache", action="store_false",
+                   help="build every chapter and deck from scratch, without reading or writing "
+                        "the build cache (~/.cache/coursekit/builds/)")
     _format_option(b)
     b.add_argument("manifests", nargs="*", type=Path, metavar="MANIFEST",
                    help="deck manifests (default: every deck in slides/*.yml)")
@@ -156,7 +159,8 @@ def _manifests(args: argparse.Namespace) -> list[Path] | None:
 def _build(args: argparse.Namespace) -> int:
     from builder.build import build
 
-    report = build(args.repo, args.out, _manifests(args), args.lang, args.jobs, strict=args.strict)
+    report = build(args.repo, args.out, _manifests(args), args.lang, args.jobs, strict=args.strict,
+                   cache=args.cache)
     shown = [d for d in report.diagnostics if not (args.quiet and d.severity == "note")]
     _emit(shown, args)
     if not args.quiet:

@@ -13,17 +13,14 @@ error diagnostic in its result: the other chapters compile all the same.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from builder import checks
-from builder.chapter import parse_chapter
 from builder.config import Settings
 from builder.course.checks import SlideContext  # importing it registers the slide checks
 from builder.diagnostics import CourseError, CourseErrors, Diagnostic
@@ -33,6 +30,14 @@ from builder.model import Chapter, Entry
 PARALLEL_MIN = 12  # below this many chapters a process pool costs more than it saves
 
 Then = Callable[[Path, Chapter], Any]
+
+
+def parse_chapter(text: str, path: str, repo: Path, **options: Any) -> Chapter:
+    """builder.chapter's, imported on first use: a build that finds every chapter in its cache
+    never loads markdown-it."""
+    from builder.chapter import parse_chapter as parse
+
+    return parse(text, path, repo, **options)
 
 
 @dataclass(slots=True, frozen=True)
@@ -112,6 +117,9 @@ def compile_chapters(repo: Path, entries: Iterable[Entry], settings: Settings | 
     work = [(repo, job, settings, then) for job in unique.values()]
     workers = jobs or os.cpu_count() or 1
     if workers > 1 and len(work) >= PARALLEL_MIN:
+        import multiprocessing  # here: a build that compiles nothing starts no pool
+        from concurrent.futures import ProcessPoolExecutor
+
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             # Small chunks keep both cores busy to the end; pickling a chunk costs little.

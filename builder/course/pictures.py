@@ -56,21 +56,28 @@ def pictures(chapter: Chapter) -> set[str]:
 
 def copy_pictures(repo: Path, out: Path, chapters: Iterable[Chapter], langs: Iterable[str],
                   only: set[str] | None = None) -> int:
-    """Copy the chapters' pictures that exist into the first language's folder and link them
-    into the others (unchanged ones are skipped); `only` limits it to those paths under
-    slides/. Returns how many files were written or linked."""
-    langs = tuple(langs)
-    if not langs:
-        return 0
+    """Copy the chapters' pictures that exist beside the decks (see `copy_picture_files`);
+    `only` limits it to those paths under slides/."""
     wanted: set[str] = set()
     for chapter in chapters:
         wanted |= pictures(chapter)
     if only is not None:
         wanted &= only
+    return copy_picture_files(repo, out, wanted, langs)
+
+
+def copy_picture_files(repo: Path, out: Path, wanted: Iterable[str], langs: Iterable[str]) -> int:
+    """Copy pictures (paths under slides/) that exist into the first language's folder and
+    link them into the others; unchanged ones are skipped. Returns how many files were
+    written or linked."""
+    langs = tuple(langs)
+    if not langs:
+        return 0
     copied = 0
-    for rel in sorted(wanted):
+    root = repo.resolve()
+    for rel in sorted(set(wanted)):
         source = repo / "slides" / rel
-        if not source.is_file() or not source.resolve().is_relative_to(repo.resolve()):
+        if not source.is_file() or not source.resolve().is_relative_to(root):
             continue
         first = out / langs[0] / rel
         copied += copy_atomic(source, first)

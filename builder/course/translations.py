@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from babel.messages.pofile import read_po
-
 from builder.diagnostics import CourseError
 
 LANGUAGES = ("en", "fr")  # English is the source; others come from slides/locale/<lang>/
@@ -124,6 +122,8 @@ def load_translations(repo: Path, lang: str, source: str) -> Translations:
 
 @lru_cache(maxsize=1024)
 def _load(po: Path, shown: str, lang: str, mtime: int, size: int) -> Translations:
+    from babel.messages.pofile import read_po  # here: a build with nothing to render needs no Babel
+
     try:
         with po.open("rb") as fh:
             catalog = read_po(fh, locale=lang, abort_invalid=True)
