@@ -73,6 +73,13 @@ def folder(repo: Path) -> Path:
     return ChapterCache(repo, "").folder
 
 
+def index(repo: Path) -> Path:
+    """The index the next build reads (the newest)."""
+    found = sorted(folder(repo).glob("index.*"))
+    assert len(found) == 1  # older ones are removed once a new one is written
+    return found[0]
+
+
 def test_nothing_changed_nothing_parsed_nothing_written(repo: Path, parsed: list[str]):
     first = build(repo, jobs=1)
     assert sorted(parsed) == ["slides/a.md", "slides/b.md", "slides/shared.md"]
@@ -99,6 +106,7 @@ def test_one_chapter_changed_only_it_is_parsed_and_only_its_decks_written(repo: 
     changed = {name for name in after if after[name] != before[name]}
     assert changed == {"en/one.html", "fr/one.html"}  # the syllabi did not change: not written
     assert "Hello from a, edited" in (repo / "dist" / "en" / "one.html").read_text()
+    assert len(list((folder(repo) / "chapters").iterdir())) == 3  # the old entry is gone
 
 
 def test_an_included_file_changed_its_chapter_is_parsed_again(repo: Path, parsed: list[str]):
@@ -171,13 +179,12 @@ def test_cached_decks_are_the_bytes_a_build_from_scratch_writes(repo_root: Path,
 
 def test_no_cache_reads_and_writes_no_cache(repo: Path, parsed: list[str]):
     build(repo, jobs=1)
-    index = folder(repo) / "index"
-    stamp = index.stat().st_mtime_ns
+    before = {p: p.stat().st_mtime_ns for p in folder(repo).rglob("*")}
     parsed.clear()
     report = build(repo, jobs=1, cache=False)
     assert sorted(parsed) == ["slides/a.md", "slides/b.md", "slides/shared.md"]
     assert report.compiled == 3
-    assert index.stat().st_mtime_ns == stamp
+    assert {p: p.stat().st_mtime_ns for p in folder(repo).rglob("*")} == before
 
 
 def test_the_cache_lives_outside_the_output_and_the_course(repo: Path, tmp_path: Path, monkeypatch):
@@ -189,7 +196,7 @@ def test_the_cache_lives_outside_the_output_and_the_course(repo: Path, tmp_path:
     assert all(p.is_relative_to(repo / "dist") for p in written)
     assert {p.relative_to(repo / "dist").parts[0] for p in written} == {"en", "fr"}
     assert not any(p.name.startswith(".") for p in written)
-    assert (folder(repo) / "index").is_file()
+    assert index(repo).is_file()
     assert folder(repo).is_relative_to(tmp_path / "xdg" / "coursekit" / "builds")
 
 
@@ -209,8 +216,8 @@ def test_the_cli_has_no_cache(repo: Path):
 
 
 def damage_index(repo: Path) -> None:
-    index = folder(repo) / "index"
-    index.write_bytes(index.read_bytes()[: index.stat().st_size // 2])
+    path = index(repo)
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
 def damage_entries(repo: Path) -> None:
@@ -219,7 +226,7 @@ def damage_entries(repo: Path) -> None:
 
 
 def older_format(repo: Path) -> None:
-    for path in [folder(repo) / "index", *(folder(repo) / "chapters").iterdir()]:
+    for path in [index(repo), *(folder(repo) / "chapters").iterdir()]:
         data = path.read_bytes()
         path.write_bytes(MAGIC + (FORMAT + 1).to_bytes(4, "big") + data[len(MAGIC) + 4:])
 
@@ -233,7 +240,7 @@ class Boom:
 
 def crafted(repo: Path) -> None:
     """Entries whose frame is valid (digest and all) but whose pickle calls os.system."""
-    for path in [folder(repo) / "index", *(folder(repo) / "chapters").iterdir()]:
+    for path in [index(repo), *(folder(repo) / "chapters").iterdir()]:
         write_frame(path, pickle.dumps(Boom()))
 
 

@@ -274,8 +274,18 @@ class ChapterCache:
 
     # -- the index -----------------------------------------------------------------------
 
+    def _indexes(self) -> list[Path]:
+        """The index files, newest last. Each build writes a new one rather than replacing the
+        last (a rename over a file makes ext4 flush it at once, which a busy disk makes slow)."""
+        try:
+            names = [n for n in os.listdir(self.folder) if n.startswith("index.")]
+        except OSError:
+            return []
+        return [self.folder / n for n in sorted(names, key=_stamp)]
+
     def _read_index(self) -> Index:
-        body = read_frame(self.folder / "index")
+        found = self._indexes()
+        body = read_frame(found[-1]) if found else None
         try:
             index = self.codec.loads(body) if body is not None else None
         except Exception:  # noqa: BLE001 - anything a damaged file raises: it is ignored
@@ -290,15 +300,18 @@ class ChapterCache:
         now = time.time()
         if not self.changed and now - self.index.used < 86400:
             return
-        new = not (self.folder / "index").exists()
+        old = self._indexes()
         self.index.used = now
+        name = self.folder / f"index.{time.time_ns():020d}.{os.getpid()}"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_frame(self.folder / "index", self.codec.dumps(self.index))
+            write_frame(name, self.codec.dumps(self.index))
         except OSError:
             return  # a cache that cannot be written is no cache: the build itself is done
         self.changed = False
-        if new:
+        for path in old:
+            path.unlink(missing_ok=True)
+        if not old:
             prune(self.folder.parent, keep=self.folder)
 
     # -- chapters ------------------------------------------------------------------------
@@ -329,7 +342,7 @@ class ChapterCache:
 
     def load(self, job: ChapterJob, record: JobRecord) -> tuple[Chapter, Any] | None:
         """The chapter and the caller's result as stored, or None if the entry is unusable."""
-        body = read_frame(self._entry(job))
+        body = read_frame(self._entry(record.key))
         try:
             key, chapter, result = self.entry_codec.loads(body)  # type: ignore[arg-type]
         except Exception:  # noqa: BLE001 - a damaged entry is recompiled
@@ -353,11 +366,14 @@ class ChapterCache:
         record = JobRecord(self._key(job, files, sorted(pictures(chapter))), tuple(files),
                            tuple(sorted(pictures(chapter))), summary, list(compiled.diagnostics))
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_frame(self._entry(job),
+            self._entry(record.key).parent.mkdir(parents=True, exist_ok=True)
+            write_frame(self._entry(record.key),
                         self.entry_codec.dumps((record.key, slim(chapter), compiled.result)))
         except OSError:
             return None
+        old = self.index.jobs.get(_job_id(job, self.variant))
+        if old is not None and old.key != record.key:
+            self._entry(old.key).unlink(missing_ok=True)
         self.index.jobs[_job_id(job, self.variant)] = record
         self.changed = True
         return record
@@ -369,8 +385,7 @@ class ChapterCache:
         """Drop the entries of this variant's chapters that no deck uses any more."""
         keep = {_job_id(j, self.variant) for j in jobs}
         for job_id in [k for k in self.index.jobs if k[3] == self.variant and k not in keep]:
-            del self.index.jobs[job_id]
-            self._entry_path(job_id).unlink(missing_ok=True)
+            self._entry(self.index.jobs.pop(job_id).key).unlink(missing_ok=True)
             self.changed = True
 
     @property
@@ -379,11 +394,10 @@ class ChapterCache:
             self._entry_codec = Codec((*MODEL, *self._classes()))
         return self._entry_codec
 
-    def _entry(self, job: ChapterJob) -> Path:
-        return self._entry_path(_job_id(job, self.variant))
-
-    def _entry_path(self, job_id: tuple) -> Path:
-        return self.folder / "chapters" / _digest(*job_id)
+    def _entry(self, key: str) -> Path:
+        """An entry is named by its key: a new version is a new file, never one renamed over
+        the last (see `_indexes`)."""
+        return self.folder / "chapters" / key
 
     # -- outputs -------------------------------------------------------------------------
 
@@ -405,6 +419,11 @@ class ChapterCache:
         return _digest(self.env, deck_repr, lang, [(f, self._file(f)) for f in files], list(keys))
 
 
+def _stamp(name: str) -> tuple[int, str]:
+    parts = name.split(".")
+    return (int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else -1, name)
+
+
 def written(path: Path) -> tuple[str, int, int, int] | None:
     try:
         st = path.stat()
@@ -424,8 +443,9 @@ def prune(root: Path, keep: Path) -> None:
         if folder == keep or not folder.is_dir():
             continue
         try:
-            used = (folder / "index").stat().st_mtime
+            used = max([folder.stat().st_mtime] + [p.stat().st_mtime for p in folder.iterdir()
+                                                   if p.name.startswith("index.")])
         except OSError:
-            used = folder.stat().st_mtime
+            continue
         if used < limit:
             shutil.rmtree(folder, ignore_errors=True)
