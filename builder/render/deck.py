@@ -14,7 +14,6 @@ from html import escape
 from importlib import resources
 
 import jinja2
-from markupsafe import escape as autoescape  # what the templates' autoescape does
 
 from builder import templates
 from builder.model import Chapter, Deck, Slide, Title
@@ -149,14 +148,12 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
                                    step=f"{k + 1}/{len(slide.increments)}"
                                    if len(slide.increments) > 1 else ""))
 
-    sections = []
     for number, s in enumerate(shown, 1):
         if not s.id:
             s.id = ids.take(f"slide-{number}")
         s.html = _substitute(s.html, deck, toc_html)
         if s.notes:
             s.notes = _substitute(s.notes, deck, toc_html)
-        sections.append(_section(s))
 
     return _template().render(
         lang=lang,
@@ -173,49 +170,11 @@ def assemble(deck: Deck, chapters: dict[tuple[str, int], Chapter],
                     "href": f"../{code}/{deck.stem}.html"} for code in languages if code != lang],
         title=" ".join(deck.title.split()),
         prefix=deck.strings.get("SLIDENUMBERPREFIX", ""),
-        sections=Markup("".join(sections)),
+        slides=shown,
         css=Markup(_static("deck.css") + "\n" + pygments_css()),
         js=Markup(_static("deck.js")),
         source=deck.path,
     )
-
-
-# Markers that stand for a slide's own values in a rendered shape of section.html.j2.
-_SLOTS = {"id": "\0i\0", "source": "\0s\0", "step": "\0t\0", "html": "\0h\0", "notes": "\0n\0"}
-_SLOT_RE = re.compile("\0([isthn])\0")
-
-
-def _section(s: Shown) -> str:
-    """One slide's `<section>`: its shape rendered once, its values filled in (escaped as the
-    template would); a shape the markers cannot stand in (a class holding a NUL) is rendered
-    for the slide alone."""
-    shape = _shape(s.classes, s.generated or "", bool(s.step), s.count, bool(s.notes))
-    if shape is None:
-        return str(_section_macro()(s.classes, s.id, s.generated, s.source, s.step, s.count,
-                                    s.html, s.notes))
-    values = {"i": str(autoescape(s.id)), "s": str(autoescape(s.source or "")),
-              "t": str(autoescape(s.step)),
-              "h": s.html, "n": s.notes}
-    out = [shape[0]]
-    for k in range(1, len(shape), 2):
-        out.append(values[shape[k]])
-        out.append(shape[k + 1])
-    return "".join(out)
-
-
-@cache
-def _shape(classes: tuple[str, ...], generated: str, step: bool, count: bool,
-           notes: bool) -> tuple[str, ...] | None:
-    """section.html.j2 for one shape of slide, split at its markers: text, slot, text, ..."""
-    if any("\0" in c for c in classes) or "\0" in generated:
-        return None
-    text = str(_section_macro()(classes, _SLOTS["id"], generated, _SLOTS["source"],
-                                _SLOTS["step"] if step else "", count, _SLOTS["html"],
-                                _SLOTS["notes"] if notes else ""))
-    pieces = tuple(_SLOT_RE.split(text))
-    if "\0" in "".join(pieces[::2]) or len(set(pieces[1::2])) != len(pieces[1::2]):
-        return None
-    return pieces
 
 
 def _substitute(html: str, deck: Deck, toc_html: str) -> str:
@@ -287,11 +246,6 @@ def _generated():
 
 
 @cache
-def _section_macro():
-    return environment("builder.render").get_template("section.html.j2").module.section
-
-
-@cache
 def _template() -> jinja2.Template:
     return environment("builder.render").get_template("deck.html.j2")
 
@@ -301,6 +255,4 @@ def reload() -> None:
     templates.reload()
     _template.cache_clear()
     _generated.cache_clear()
-    _section_macro.cache_clear()
-    _shape.cache_clear()
     _static.cache_clear()
