@@ -13,8 +13,13 @@ from builder.markdown.parser import markdown
 
 
 def parse_inline(text: str) -> list[Token]:
-    found: list[Token] = []
     md = markdown()
+    if md.inline.terminator_re.search(text) is None:
+        # Nothing any inline rule starts on (no punctuation markdown-it reacts to, no line
+        # break; a macro needs a `[`): the text rule would take it all as one text token.
+        # Nearly half of a course's runs are such plain prose.
+        return [Token("text", "", 0, content=text)] if text else []
+    found: list[Token] = []
     md.inline.parse(text, md, {}, found)
     return join_text(found)
 
