@@ -40,7 +40,8 @@ from builder.course import (
     no_cyclic_gc,
     pictures,
 )
-from builder.course.cache import ChapterCache, JobRecord, OutputRecord, environment, written
+from builder.course.cache import ChapterCache, JobRecord, OutputRecord, environment, slim, written
+from builder.course.chapters import send_by_fields
 from builder.course.translations import po_path
 from builder.diagnostics import CourseError, Diagnostic, unique
 from builder.files import write_temp
@@ -217,8 +218,9 @@ class _Chapters:
 
         jobs = {e.key: ChapterJob.of(e) for e in entries}
         before = {k: self.store.digest_before(j) for k, j in jobs.items()} if self.store else {}
+        send_by_fields(*_entry_classes())
         done = compile_chapters(self.repo, entries, self.settings,
-                                partial(render_languages, langs=self.langs), self.workers)
+                                partial(render_languages, langs=self.langs), self.workers, slim)
         self.fresh += len(done)
         for key, compiled in done.items():
             summary = _Summary.of(compiled)

@@ -39,11 +39,12 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from builder.course.chapters import by_fields
 from builder.course.pictures import pictures
 from builder.diagnostics import Diagnostic, Location
 from builder.files import write_atomic
@@ -77,11 +78,6 @@ class _Unpickler(pickle.Unpickler):
         return found
 
 
-def _reducer(cls: type) -> Callable[[Any], tuple]:
-    names = tuple(f.name for f in fields(cls))
-    return lambda obj: (cls, tuple(getattr(obj, n) for n in names))
-
-
 class Codec:
     """Pickles of a known set of dataclasses, each rebuilt through its constructor (faster than
     the default for slotted dataclasses, and the only calls a cache file can make)."""
@@ -89,7 +85,7 @@ class Codec:
     def __init__(self, classes: Iterable[type]) -> None:
         self.classes = tuple(classes)
         self.allowed = {(c.__module__, c.__qualname__): c for c in self.classes}
-        self.reducers = {c: _reducer(c) for c in self.classes}
+        self.reducers = {c: by_fields(c) for c in self.classes}
 
     def dumps(self, obj: Any) -> bytes:
         buffer = io.BytesIO()
