@@ -328,10 +328,13 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
     temps: list[tuple[Path, Path]] = []
     try:
         workers = jobs or os.cpu_count() or 1
-        if workers > 1 and len(tasks) > 2:
+        if workers > 1 and len(tasks) > 1:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
+            from builder.render.pages import prepare
+
+            prepare(langs)  # once here, not in each worker
             ctx = multiprocessing.get_context("fork")  # workers inherit _STATE, nothing pickled
             with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx) as pool:
                 results = list(pool.map(_assemble_one, tasks))

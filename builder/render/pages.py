@@ -13,6 +13,7 @@ from pathlib import Path
 from builder.course.translations import load_translations, title_in
 from builder.diagnostics import CourseError, Diagnostic
 from builder.model import Chapter, Deck
+from builder.render import deck as deck_render
 from builder.render import diagrams
 from builder.render.deck import assemble, render_outline
 from builder.render.html import Pieces, RenderedChapter, render_chapter
@@ -40,6 +41,14 @@ def render_languages(repo: Path, chapter: Chapter, langs: tuple[str, ...]) -> Re
     if drawn is not None and has_diagrams(drawn):
         chapter.diagnostics.extend(diagrams.warnings(d for s in drawn.slides for d in s.diagrams))
     return out
+
+
+def prepare(langs: tuple[str, ...]) -> None:
+    """Compile the templates and read the interface's words now, once, rather than in each
+    worker that assembles decks (they are forked after this)."""
+    deck_render.warm()
+    for lang in langs:
+        ui_strings(lang)
 
 
 def has_diagrams(rendered: RenderedChapter) -> bool:
