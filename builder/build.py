@@ -40,15 +40,24 @@ from builder.course import (
     no_cyclic_gc,
     pictures,
 )
-from builder.course.cache import ChapterCache, JobRecord, OutputRecord, environment, slim, written
+from builder.course.cache import (
+    ChapterCache,
+    JobRecord,
+    OutputRecord,
+    digest,
+    environment,
+    slim,
+    written,
+)
 from builder.course.chapters import send_by_fields
-from builder.course.translations import po_path
+from builder.course.translations import po_path, title_in
 from builder.diagnostics import CourseError, Diagnostic, unique
 from builder.files import write_temp
 from builder.model import Chapter, Deck, Entry
 from builder.render import diagrams
 
-__all__ = ["LANGUAGES", "BuildReport", "DeckOutput", "build", "check_languages", "find_manifests"]
+__all__ = ["LANGUAGES", "BuildReport", "DeckOutput", "build", "check_languages", "find_manifests",
+           "index_rows"]
 
 
 @dataclass(slots=True)
@@ -383,6 +392,7 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
     if any(s.has_diagrams for s in chapters.summaries.values()):
         for lang in langs:  # mermaid's browser build, beside the decks that draw diagrams
             diagrams.install(out / lang)
+    _write_index(store, repo, out, report.outputs, langs)
     if store is not None:
         if manifests is None:
             store.forget_others(ChapterJob.of(e) for e in chapters.entries.values())
@@ -402,3 +412,35 @@ def _deck_key(store: ChapterCache | None, repo: Path, deck: Deck, lang: str,
     catalog = po_path(repo, lang, deck.path).relative_to(repo).as_posix()
     return store.deck_key(repr(deck), f"{lang} of {','.join(langs)}", [catalog],
                           chapter_keys)  # type: ignore[arg-type]
+
+
+def index_rows(repo: Path, outputs: list[DeckOutput]) -> list:
+    """What the course's index page says of each deck built (`coursekit pdf` rewrites it)."""
+    from builder.render.index import Built
+
+    return [Built(*row) for row in _rows(repo, outputs)]
+
+
+def _rows(repo: Path, outputs: list[DeckOutput]) -> list[tuple[str, str, str, int, str]]:
+    return [(o.deck.stem, o.lang, title_in(repo, o.deck.path, o.deck.title, o.lang), o.slides,
+             o.deck.duration) for o in outputs]
+
+
+def _write_index(store: ChapterCache | None, repo: Path, out: Path, outputs: list[DeckOutput],
+                 langs: tuple[str, ...]) -> None:
+    """The course's index page, unless it would say what it says: the decks listed, and the
+    files beside them it links to or reads back, are as when it was written."""
+    rows = _rows(repo, outputs)
+    index = out / "index.html"
+    if store is not None:
+        present = sorted(w for p in out.glob("*/*") if p.suffix in (".html", ".pdf")
+                         if (w := written(p)) is not None)
+        key = digest(store.env, langs[0], rows, present)
+        record = store.output(out, "index.html", "")
+        if record is not None and record.key == key and written(index) == record.files[0]:
+            return
+    from builder.render.index import Built, write_index
+
+    write_index(out, [Built(*row) for row in rows], langs[0])
+    if store is not None:
+        store.set_output(out, "index.html", "", OutputRecord(key, (written(index),), 0))  # type: ignore[arg-type]

@@ -119,7 +119,7 @@ def write_frame(path: Path, body: bytes) -> None:
 # --------------------------------------------------------------------------- keys
 
 
-def _digest(*parts: object) -> str:
+def digest(*parts: object) -> str:
     h = hashlib.blake2b(digest_size=20)
     for part in parts:
         h.update(repr(part).encode("utf-8", "surrogatepass"))
@@ -156,7 +156,7 @@ def distributions() -> tuple[str, ...]:
 def environment(*extra: object) -> str:
     """What every entry of a build depends on besides its own files; `extra` is the caller's
     part (settings, languages, whether mermaid is there)."""
-    return _digest(FORMAT, package_digest(), distributions(), sys.version, *extra)
+    return digest(FORMAT, package_digest(), distributions(), sys.version, *extra)
 
 
 def file_digest(path: Path) -> str:
@@ -255,7 +255,7 @@ class ChapterCache:
                  classes: Callable[[], Iterable[type]] = tuple,
                  folder: Path | None = None) -> None:
         self.repo = repo.resolve()
-        self.folder = folder or cache_root() / _digest(str(self.repo))[:24]
+        self.folder = folder or cache_root() / digest(str(self.repo))[:24]
         self.env = env
         self.variant = variant
         self.extra_files = extra_files
@@ -325,7 +325,7 @@ class ChapterCache:
         return found
 
     def _key(self, job: ChapterJob, files: Iterable[str], shown: Iterable[str]) -> str:
-        return _digest(self.env, self.variant, job.path, job.line, job.inline,
+        return digest(self.env, self.variant, job.path, job.line, job.inline,
                        [(rel, self._file(rel)) for rel in files],
                        [(rel, self._picture(rel)) for rel in shown])
 
@@ -412,7 +412,7 @@ class ChapterCache:
     def deck_key(self, deck_repr: str, lang: str, files: Iterable[str], keys: Iterable[str]) -> str:
         """What a deck in one language is made of: its manifest's deck, the files it reads
         itself (its catalog), and the keys of its chapters."""
-        return _digest(self.env, deck_repr, lang, [(f, self._file(f)) for f in files], list(keys))
+        return digest(self.env, deck_repr, lang, [(f, self._file(f)) for f in files], list(keys))
 
 
 def _stamp(name: str) -> tuple[int, str]:
