@@ -52,7 +52,7 @@ from builder.course.cache import (
 from builder.course.chapters import send_by_fields
 from builder.course.translations import po_path, title_in
 from builder.diagnostics import CourseError, Diagnostic, unique
-from builder.files import write_temp
+from builder.files import same_text, write_temp
 from builder.model import Chapter, Deck, Entry
 from builder.render import diagrams
 
@@ -163,19 +163,9 @@ def _assemble_one(task: tuple[int, str]) -> Assembled | Diagnostic:
         path = out / lang / name
         paths.append(path)
         data = text.encode("utf-8")
-        if not _same_bytes(path, data):
+        if not same_text(path, data):
             temps.append((write_temp(path, data), path))
     return temps, paths, files[0][1].count('<section class="slide'), time.perf_counter() - t0
-
-
-def _same_bytes(path: Path, data: bytes) -> bool:
-    """Whether `path` already holds exactly `data` (then it is not written again)."""
-    try:
-        if path.stat().st_size != len(data):
-            return False
-        return path.read_bytes() == data
-    except OSError:
-        return False
 
 
 def build(repo: Path, out: Path | None = None, manifests: list[Path] | None = None,

@@ -49,6 +49,17 @@ def write_temp(path: Path, data: str | bytes) -> Path:
     return Path(tmp)
 
 
+def same_text(path: Path, data: str | bytes) -> bool:
+    """Whether `path` already holds exactly `data` (then there is nothing to write)."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if path.stat().st_size != len(raw):
+            return False
+        return path.read_bytes() == raw
+    except OSError:
+        return False
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
     tmp = write_temp(path, data)
     try:
