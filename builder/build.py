@@ -51,7 +51,7 @@ from builder.course.cache import (
 )
 from builder.course.chapters import send_by_fields
 from builder.course.translations import po_path, title_in
-from builder.diagnostics import CourseError, Diagnostic, unique
+from builder.diagnostics import CourseError, Diagnostic, error, unique
 from builder.files import same_text, write_temp
 from builder.model import Chapter, Deck, Entry
 from builder.render import diagrams
@@ -284,7 +284,7 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
     store = _open_cache(repo, course.settings, langs) if use_cache else None
     chapters = _Chapters(repo, course.settings, langs, store, jobs)
     chapters.compile(course.entries)
-    course.compiled = chapters.compiled
+    course.compiled = chapters.compiled  # what failures() and diagnostics() read: the findings
     phase("chapters")
     decks = course.decks.decks
     report.chapters = len(chapters.compiled)
@@ -317,6 +317,15 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
             else:
                 tasks.append((n, lang))
     chapters.load({k for n, _ in tasks for k in (e.key for e in decks[n].entries)})
+    for n, lang in list(tasks):  # a chapter read again from its file that could not be (gone since)
+        missing = [e for e in decks[n].entries if e.key not in chapters.parts]
+        lost = [d for e in missing for d in chapters.compiled[e.key].diagnostics if d.is_error]
+        lost += [error(e.path, None, "chapter changed while the build read it: build again")
+                 for e in missing if not lost]
+        if lost:
+            tasks.remove((n, lang))
+            failed.setdefault(decks[n].path, []).extend(lost)
+            found.extend(lost)
     phase("chapters")
 
     global _STATE

@@ -106,8 +106,8 @@ def read_frame(path: Path) -> bytes | None:
         return None
     if len(data) < len(_HEADER) + _DIGEST or not data.startswith(_HEADER):
         return None
-    digest, body = data[len(_HEADER):len(_HEADER) + _DIGEST], data[len(_HEADER) + _DIGEST:]
-    if hashlib.blake2b(body, digest_size=_DIGEST).digest() != digest:
+    stated, body = data[len(_HEADER):len(_HEADER) + _DIGEST], data[len(_HEADER) + _DIGEST:]
+    if hashlib.blake2b(body, digest_size=_DIGEST).digest() != stated:
         return None
     return body
 
@@ -120,6 +120,7 @@ def write_frame(path: Path, body: bytes) -> None:
 
 
 def digest(*parts: object) -> str:
+    """A key made of `parts` (their repr: dataclasses, tuples, dicts and strings, all stable)."""
     h = hashlib.blake2b(digest_size=20)
     for part in parts:
         h.update(repr(part).encode("utf-8", "surrogatepass"))
