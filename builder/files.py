@@ -8,10 +8,29 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
 from builder.diagnostics import CourseError
+
+
+def real_path(path: str | Path, folders: dict[str, str]) -> str:
+    """`os.path.realpath(path)`, with each folder's real path looked up once in `folders` (the
+    caller's, for one pass over many files: pictures of a course share a few folders)."""
+    folder, name = os.path.split(os.fspath(path))
+    if name in ("", ".", ".."):
+        return os.path.realpath(path)
+    real = folders.get(folder)
+    if real is None:
+        real = folders[folder] = os.path.realpath(folder)
+    full = os.path.join(real, name)
+    try:
+        if stat.S_ISLNK(os.lstat(full).st_mode):
+            return os.path.realpath(full)
+    except OSError:
+        pass
+    return full
 
 
 def read_text(path: Path, shown: str) -> str:

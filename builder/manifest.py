@@ -120,10 +120,14 @@ def read_manifest(path: Path, repo: Path) -> ManifestRead:
 
 
 @lru_cache(maxsize=8192)
+def _real(path: Path) -> Path:
+    """`path`, symbolic links followed (decks share chapters: each is resolved once)."""
+    return path.resolve()
+
+
 def _inside(path: Path, repo: Path) -> bool:
-    """Whether `path`, symbolic links followed, stays in the repository (decks share chapters:
-    each is resolved once)."""
-    return path.resolve().is_relative_to(repo.resolve())
+    """Whether `path`, symbolic links followed, stays in the repository."""
+    return _real(path).is_relative_to(_real(repo))
 
 
 def _line(node: yaml.Node) -> int:
@@ -202,4 +206,4 @@ def _add_entry(node: yaml.Node, shown: str, repo: Path, out: list[Entry],
     if not chapter.is_file():
         problems.append(error(shown, line, f"chapter file not found: {rel} (looked for slides/{rel})"))
         return
-    out.append(Entry(path=relpath(chapter, repo), line=line))
+    out.append(Entry(path=_real(chapter).relative_to(_real(repo)).as_posix(), line=line))

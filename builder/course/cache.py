@@ -35,7 +35,6 @@ import io
 import os
 import pickle
 import shutil
-import stat
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -47,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 from builder.course.chapters import by_fields
 from builder.course.pictures import pictures
 from builder.diagnostics import Diagnostic, Location
-from builder.files import write_atomic
+from builder.files import real_path, write_atomic
 from builder.model import Chapter, Increment, OutlineTag, Slide, Title
 
 if TYPE_CHECKING:
@@ -170,21 +169,8 @@ def file_digest(path: Path) -> str:
 
 
 def picture_state(path: Path, folders: dict[str, str] | None = None) -> str:
-    """What the slide checks see of a picture: whether it is a file, and where it leads (its
-    folder's real path, read once per folder in `folders`, and the file's own link if any)."""
-    folders = {} if folders is None else folders
-    folder = os.path.dirname(path)
-    real = folders.get(folder)
-    if real is None:
-        real = folders[folder] = os.path.realpath(folder)
-    full = os.path.join(real, os.path.basename(path))
-    try:
-        st = os.lstat(full)
-    except OSError:
-        return f"missing {full}"
-    if stat.S_ISLNK(st.st_mode):
-        return f"{os.path.isfile(full)} {os.path.realpath(full)}"
-    return f"{stat.S_ISREG(st.st_mode)} {full}"
+    """What the slide checks see of a picture: whether it is a file, and where it leads."""
+    return f"{path.is_file()} {real_path(path, {} if folders is None else folders)}"
 
 
 # --------------------------------------------------------------------------- records

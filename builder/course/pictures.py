@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from builder.files import copy_atomic, link_or_copy
+from builder.files import copy_atomic, link_or_copy, real_path
 from builder.model import Chapter
 
 _REMOTE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:)?//")
@@ -74,10 +74,10 @@ def copy_picture_files(repo: Path, out: Path, wanted: Iterable[str], langs: Iter
     if not langs:
         return 0
     copied = 0
-    root = repo.resolve()
+    root, folders = repo.resolve(), {}
     for rel in sorted(set(wanted)):
         source = repo / "slides" / rel
-        if not source.is_file() or not source.resolve().is_relative_to(root):
+        if not source.is_file() or not Path(real_path(source, folders)).is_relative_to(root):
             continue
         first = out / langs[0] / rel
         copied += copy_atomic(source, first)

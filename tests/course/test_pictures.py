@@ -63,3 +63,18 @@ def test_unchanged_pictures_are_left_alone_and_changed_ones_replaced(tmp_path: P
     en, fr = (out / lang / "images" / "a.png" for lang in ("en", "fr"))
     assert en.read_bytes() == fr.read_bytes() == PNG + b"\0"
     assert en.stat().st_ino == fr.stat().st_ino
+
+
+def test_real_path_is_realpath_with_folders_looked_up_once(tmp_path: Path):
+    from builder.files import real_path
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "f.png").write_bytes(PNG)
+    (tmp_path / "link").symlink_to(tmp_path / "a")
+    (tmp_path / "a" / "b" / "g.png").symlink_to(tmp_path / "a" / "b" / "f.png")
+    (tmp_path / "a" / "loop").symlink_to(tmp_path / "a" / "loop")
+    folders: dict[str, str] = {}
+    for rel in ("a/b/f.png", "link/b/f.png", "link/b/g.png", "a/b/none.png", "link/none/x.png",
+                "a/../link/b/f.png", "a/b/..", "a/loop", "a/loop/x", "link/b/."):
+        for _ in range(2):  # the second time from what the first learnt
+            assert real_path(tmp_path / rel, folders) == os.path.realpath(tmp_path / rel), rel
