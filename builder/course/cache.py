@@ -206,13 +206,10 @@ class Index:
 
 
 def slim(chapter: Chapter) -> Chapter:
-    """What decks need of a chapter: its slides' properties, titles, outline, pictures and
-    increments' lines, without the sources, labs and code that only the checks read."""
+    """What decks need of a chapter: everything but what only the checks read (labs, code
+    blocks, the notes' Markdown), which is most of a chapter besides its slides' steps."""
     slides = [replace(s, notes="", notes_tokens=None, notes_lines=[], labs=[], code=[],
-                      property_lines={}, blank_tags=[],
-                      increments=[Increment(line=i.line, source="", lines=[], shared=i.shared)
-                                  for i in s.increments])
-              for s in chapter.slides]
+                      blank_tags=[]) for s in chapter.slides]
     return replace(chapter, slides=slides)
 
 
