@@ -20,6 +20,7 @@ file whose bytes would not change is not written at all.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from functools import partial
@@ -254,6 +255,34 @@ class _Chapters:
         return record.key if record else None
 
 
+class _Background:
+    """A call run on a thread (file copies: the disk works while the workers compute); `check`,
+    once it is waited for, raises what it raised."""
+
+    def __init__(self, fn, *args) -> None:
+        self.fn, self.args = fn, args
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    def _run(self) -> None:
+        try:
+            self.fn(*self.args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller by join()
+            self.error = exc
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+
+    def check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
 def _open_cache(repo: Path, settings: Settings, langs: tuple[str, ...]) -> ChapterCache:
     env = environment(repr(settings), diagrams.library() is not None)
     extra = [lang for lang in langs if lang != LANGUAGES[0]]
@@ -328,6 +357,14 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
             found.extend(lost)
     phase("chapters")
 
+    # The pictures of every deck to write or keep, copied while workers assemble (a deck that
+    # then fails, its catalog broken, has them copied all the same).
+    planned = {n for n, _ in tasks} | {n for n, d in enumerate(decks)
+                                       if any((d.path, lang) in kept for lang in langs)}
+    pictured = {rel for n in planned for e in decks[n].entries
+                for rel in chapters.pictures.get(e.key, ())}
+    copying = _Background(copy_picture_files, repo, out, pictured, langs)
+
     global _STATE
     parts = chapters.parts
     rendered = {lang: {k: r[lang] for k, (_, r) in parts.items()
@@ -345,8 +382,11 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
             prepare(langs)  # once here, not in each worker
             ctx = multiprocessing.get_context("fork")  # workers inherit _STATE, nothing pickled
             with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx) as pool:
-                results = list(pool.map(_assemble_one, tasks))
+                pending = pool.map(_assemble_one, tasks)  # every worker forked: threads may start
+                copying.start()
+                results = list(pending)
         else:
+            copying.start()
             results = [_assemble_one(t) for t in tasks]
         report.assembled = len(tasks)
         done: dict[tuple[str, str], tuple[list[Path], int, float]] = {}
@@ -366,9 +406,9 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
         _STATE = None
         for tmp, _ in temps:
             tmp.unlink(missing_ok=True)
-    pictured: set[str] = set()
+        copying.wait()
+    copying.check()
     for n, deck in enumerate(decks):
-        shown = False
         for lang in langs:
             if (deck.path, lang) in done:
                 paths, slides, seconds = done[(deck.path, lang)]
@@ -378,16 +418,10 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
                 if store is not None:
                     store.set_output(out, deck.path, lang, OutputRecord(key, files, slides)  # type: ignore[arg-type]
                                      if key and all(files) else None)
-                shown = True
             elif (deck.path, lang) in kept:
                 record = kept[(deck.path, lang)]
                 report.outputs.append(DeckOutput(deck, lang, Path(record.files[0][0]),
                                                  record.slides, 0.0))
-                shown = True
-        if shown:
-            for entry in deck.entries:
-                pictured |= chapters.pictures.get(entry.key, set())
-    copy_picture_files(repo, out, pictured, langs)
     if any(s.has_diagrams for s in chapters.summaries.values()):
         for lang in langs:  # mermaid's browser build, beside the decks that draw diagrams
             diagrams.install(out / lang)
