@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
@@ -57,6 +58,24 @@ def contained(repo: Path, rel: str | Path, shared: tuple[str, ...] = ()) -> Path
     return Path(real) if _under(real, roots) else None
 
 
+def real_path(path: str | Path, folders: dict[str, str]) -> str:
+    """`os.path.realpath(path)`, with each folder's real path looked up once in `folders` (the
+    caller's, for one pass over many files: pictures of a course share a few folders)."""
+    folder, name = os.path.split(os.fspath(path))
+    if name in ("", ".", ".."):
+        return os.path.realpath(path)
+    real = folders.get(folder)
+    if real is None:
+        real = folders[folder] = os.path.realpath(folder)
+    full = os.path.join(real, name)
+    try:
+        if stat.S_ISLNK(os.lstat(full).st_mode):
+            return os.path.realpath(full)
+    except OSError:
+        pass
+    return full
+
+
 def read_text(path: Path, shown: str) -> str:
     """Read UTF-8 text; `shown` is how the path appears in error messages."""
     try:
@@ -94,6 +113,17 @@ def write_temp(path: Path, data: str | bytes) -> Path:
     return Path(tmp)
 
 
+def same_text(path: Path, data: str | bytes) -> bool:
+    """Whether `path` already holds exactly `data` (then there is nothing to write)."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if path.stat().st_size != len(raw):
+            return False
+        return path.read_bytes() == raw
+    except OSError:
+        return False
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
     tmp = write_temp(path, data)
     try:
@@ -120,5 +150,35 @@ def copy_atomic(src: Path, dest: Path) -> bool:
         os.replace(tmp, dest)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def link_or_copy(src: Path, dest: Path) -> bool:
+    """Make `dest` the same file as `src` (an output written once, shown in several places):
+    a hard link, or a copy where the file system has none (FAT, some network shares) or
+    `dest` is on another device. Nothing is done when `dest` already has the same inode, or
+    the same size and mtime. Atomic: `dest` is old or new, never missing. Returns whether
+    `dest` changed."""
+    st = src.stat()
+    try:
+        dst = dest.stat()
+        if (dst.st_ino, dst.st_dev) == (st.st_ino, st.st_dev) or (
+                dst.st_size == st.st_size and int(dst.st_mtime) == int(st.st_mtime)):
+            return False
+    except FileNotFoundError:
+        pass
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.link.tmp")
+    try:
+        tmp.unlink(missing_ok=True)
+        os.link(src, tmp)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        return copy_atomic(src, dest)
+    try:
+        os.replace(tmp, dest)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
         raise
     return True

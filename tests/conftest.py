@@ -61,6 +61,15 @@ def kubectl_guard(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _build_cache_of_the_session(tmp_path_factory):
+    """Builds cache their chapters in a folder of this session, never the user's own cache;
+    subprocesses (`coursekit build`) inherit it."""
+    if "COURSEKIT_BUILD_CACHE" not in os.environ:
+        os.environ["COURSEKIT_BUILD_CACHE"] = str(tmp_path_factory.mktemp("build-cache"))
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _kubectl_only_where_marked(request, kubectl_guard: Path, monkeypatch, tmp_path_factory):
     """A test not marked `kubectl` finds a kubectl on PATH that refuses to run and tells on it,

@@ -3,6 +3,14 @@
 A deck is one HTML file with its pictures beside it (`OUT/<lang>/images/...`, the same relative
 paths as under `slides/`), so that it opens from disk. Remote pictures, data: URLs and paths
 leaving `slides/` are not copied (the checks in builder/course/checks.py report them).
+
+Each picture is written once per build output, whatever the number of languages: copied into
+the first language's folder, then hard-linked into the others (copied where the file system
+has no hard links). A shared `OUT/images/` folder would write as little, but every deck's
+picture URLs would then leave its folder: a language folder would no longer open or publish on
+its own, and the dev server, the PDF printer and the deck lint, which all find a deck's pictures
+beside it, would each need to know. A picture whose copy is unchanged (same size and mtime as
+its source) is not written again.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from builder.files import contained, copy_atomic
+from builder.files import contained, copy_atomic, link_or_copy
 from builder.model import Chapter
 
 _REMOTE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:)?//")
@@ -54,19 +62,32 @@ def picture_file(repo: Path, rel: str, shared: tuple[str, ...] = ()) -> Path | N
 
 def copy_pictures(repo: Path, out: Path, chapters: Iterable[Chapter], langs: Iterable[str],
                   only: set[str] | None = None, shared: tuple[str, ...] = ()) -> int:
-    """Copy the chapters' pictures that exist into every language's folder (unchanged ones are
-    skipped); `only` limits it to those paths under slides/. Returns how many were copied."""
-    langs = tuple(langs)
+    """Copy the chapters' pictures that exist beside the decks (see `copy_picture_files`);
+    `only` limits it to those paths under slides/; `shared` names the folders outside the
+    repository that pictures may come from (course settings)."""
     wanted: set[str] = set()
     for chapter in chapters:
         wanted |= pictures(chapter)
     if only is not None:
         wanted &= only
+    return copy_picture_files(repo, out, wanted, langs, shared)
+
+
+def copy_picture_files(repo: Path, out: Path, wanted: Iterable[str], langs: Iterable[str],
+                       shared: tuple[str, ...] = ()) -> int:
+    """Copy pictures (paths under slides/) that exist into the first language's folder and
+    link them into the others; unchanged ones are skipped. Returns how many files were
+    written or linked."""
+    langs = tuple(langs)
+    if not langs:
+        return 0
     copied = 0
-    for rel in sorted(wanted):
+    for rel in sorted(set(wanted)):
         source = picture_file(repo, rel, shared)
         if source is None or not source.is_file():
             continue
-        for lang in langs:
-            copied += copy_atomic(source, out / lang / rel)
+        first = out / langs[0] / rel
+        copied += copy_atomic(source, first)
+        for lang in langs[1:]:
+            copied += link_or_copy(first, out / lang / rel)
     return copied

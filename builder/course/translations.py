@@ -10,14 +10,14 @@ macro names must come back unchanged in its translation, or the translation is a
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from babel.messages.pofile import read_po
-
+from builder.course.po import quick_messages
 from builder.diagnostics import CourseError
 from builder.files import OUTSIDE, contained
 
@@ -30,6 +30,8 @@ _DIRECTIVE = re.compile(r"@@[A-Z]+(?:\[[^\]\n]*\])?@@?|@@[A-Z]+@@")
 _MACRO = re.compile(r"\.[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*\[")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
+_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+_PLACEHOLDERS = ((_CODE, "`"), (_DIRECTIVE, "@@"), (_MACRO, "["), (_HTML_COMMENT, "<!--"))
 
 
 def check_languages(langs: tuple[str, ...]) -> None:
@@ -41,20 +43,27 @@ def check_languages(langs: tuple[str, ...]) -> None:
 
 def normalise(content: str) -> str:
     """The msgid of an inline run: its Markdown with line breaks folded into spaces."""
-    return re.sub(r"[ \t]*\n[ \t]*", " ", content.strip())
+    content = content.strip()
+    return _BREAK.sub(" ", content) if "\n" in content else content
 
 
 def placeholders(text: str) -> Counter[str]:
-    """What a translation must keep exactly: code spans, link targets, @@ directives, macros."""
+    """What a translation must keep exactly: code spans, link targets, @@ directives, macros.
+    (Each pattern is only tried on a text holding the characters it starts with: every inline
+    run of a translated build comes here.)"""
     found: Counter[str] = Counter()
-    for pattern in (_CODE, _DIRECTIVE, _MACRO, _HTML_COMMENT):
-        found.update(m.group(0) for m in pattern.finditer(text))
-    found.update("](" + m.group(1) + ")" for m in _LINK_TARGET.finditer(text))
+    for pattern, needs in _PLACEHOLDERS:
+        if needs in text:
+            found.update(m.group(0) for m in pattern.finditer(text))
+    if "](" in text:
+        found.update("](" + m.group(1) + ")" for m in _LINK_TARGET.finditer(text))
     return found
 
 
 def translatable(msgid: str) -> bool:
     """Whether anything but code, links and directives is left to translate."""
+    if "`" not in msgid and "](" not in msgid and "@@" not in msgid and "http" not in msgid:
+        return bool(_LETTERS.search(msgid))  # nothing below would change it
     rest = _CODE.sub(" ", msgid)
     rest = _LINK_TARGET.sub(" ", rest)
     rest = _DIRECTIVE.sub(" ", rest)
@@ -132,8 +141,17 @@ def load_translations(repo: Path, lang: str, source: str) -> Translations:
 @lru_cache(maxsize=1024)
 def _load(po: Path, shown: str, lang: str, mtime: int, size: int) -> Translations:
     try:
-        with po.open("rb") as fh:
-            catalog = read_po(fh, locale=lang, abort_invalid=True)
+        data = po.read_bytes()
+    except OSError as exc:
+        raise CourseError(shown, None, f"not a valid PO file: {exc}") from None
+    quick = quick_messages(data)
+    if quick is not None:
+        return Translations(po, shown, {msgid: (text, line) for msgid, text, line, fuzzy in quick
+                                        if text and not fuzzy})
+    from babel.messages.pofile import read_po  # here: most catalogs never need Babel
+
+    try:
+        catalog = read_po(io.BytesIO(data), locale=lang, abort_invalid=True)
     except Exception as exc:
         raise CourseError(shown, getattr(exc, "lineno", None) or 1, f"not a valid PO file: {exc}") from None
     strings = {m.id: (m.string, m.lineno or 1) for m in catalog

@@ -16,8 +16,13 @@ def parse_inline(text: str, references: dict | None = None,
                  code_lines: frozenset[int] = frozenset()) -> list[Token]:
     """`references`: the link definitions its chapter holds (label -> href and title);
     `code_lines`: its lines that remark reads as code (no macro starts there)."""
-    found: list[Token] = []
     md = markdown()
+    if md.inline.terminator_re.search(text) is None:
+        # Nothing any inline rule starts on (no punctuation markdown-it reacts to, no line
+        # break; a macro or a link reference needs a `[`): the text rule would take it all as
+        # one text token. Nearly half of a course's runs are such plain prose.
+        return [Token("text", "", 0, content=text)] if text else []
+    found: list[Token] = []
     env: dict = {"references": references} if references else {}
     if code_lines:
         env["code_lines"] = code_lines

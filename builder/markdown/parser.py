@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -48,6 +48,9 @@ def markdown() -> MarkdownIt:
     """CommonMark with raw HTML (lab directives live in comments), tables and strikethrough
     (remark renders with GitHub-flavoured Markdown), plus remark's macros."""
     md = MarkdownIt("commonmark", {"html": True})
+    # A pure function of the URL, costly (mdurl parses and re-encodes it), asked again for the
+    # same links in every language: each URL is normalised once.
+    md.normalizeLink = lru_cache(maxsize=8192)(md.normalizeLink)  # type: ignore[method-assign]
     md.enable(["table", "strikethrough"])
     md.use(macros_plugin)
     md.use(marked_plugin)

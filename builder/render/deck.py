@@ -301,6 +301,16 @@ def _template() -> jinja2.Template:
     return environment("builder.render").get_template("deck.html.j2")
 
 
+def warm() -> None:
+    """Everything a deck needs that costs to make once: templates, static files, CSS."""
+    _template()
+    _generated()
+    environment("builder.render").get_template("outline.html.j2")
+    _static("deck.css")
+    _static("deck.js")
+    pygments_css()
+
+
 def reload() -> None:
     """Read templates and static files again (the dev server, when one is saved)."""
     templates.reload()

@@ -27,11 +27,13 @@ from collections.abc import Iterable
 from functools import cache
 from html import escape
 from pathlib import Path
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from builder.diagnostics import Diagnostic, warning
 from builder.files import copy_atomic, write_atomic
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 VERSION = "12.3.0"
 SHA256 = "336df803d87a38b70a01e736e666c8f7601d2ce42f5e47c8fafe5d721074b9a3"  # dist/mermaid.min.js

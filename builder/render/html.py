@@ -8,7 +8,6 @@ shared by fifteen decks is rendered once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
@@ -89,15 +88,26 @@ class _Renderer(RendererHTML):
     def render(self, tokens: list[Token], options, env) -> str:
         return "".join(self.pieces(tokens, options, env))
 
-    def pieces(self, tokens: list[Token], options, env) -> list[str]:
-        """The HTML of each token, so that increments sharing leading tokens reuse it."""
+    def pieces(self, tokens: list[Token], options, env,
+               base: list[str] | None = None) -> list[str]:
+        """The HTML of each token, so that increments sharing leading tokens reuse it. `base`
+        is the same tokens' English pieces: a translation only changes inline runs, so every
+        other token, and every run the translator leaves in English, is taken from there
+        rather than rendered again."""
         out = []
         rules = self.rules
-        inline: Callable[[Token], list[Token]] | None = env.get("inline")
+        translator: _Translator | None = env.get("inline")
         for i, token in enumerate(tokens):
             if token.type == "inline":
-                kids = inline(token) if inline else children(token)
+                kids = translator.translate(token) if translator else None
+                if kids is None:
+                    if base is not None:
+                        out.append(base[i])
+                        continue
+                    kids = children(token)
                 out.append(self.renderInline(kids, options, env))
+            elif base is not None:
+                out.append(base[i])
             elif token.type in rules:
                 out.append(rules[token.type](tokens, i, options, env))
             else:
@@ -124,14 +134,16 @@ class _Translator:
             found = self._parsed[text] = parse_inline(text, references)
         return found
 
-    def __call__(self, token: Token) -> list[Token]:
+    def translate(self, token: Token) -> list[Token] | None:
+        """The inline tokens of the run's translation, or None: shown as written (nothing to
+        translate, or no translation yet)."""
         msgid = normalise(token.content)
         if not translatable(msgid):
-            return children(token)
+            return None
         text = self.translations.lookup(msgid)
         if text is None:
             self.fell_back = True
-            return children(token)
+            return None
         return self.children(text, token.meta.get("references"))
 
     def title(self, title: Title) -> str:
@@ -172,28 +184,51 @@ def render_step(chapter: Chapter, text: str, lines: list[tuple[str, int]],
     return _RENDERER.render(md.parse(text, env), md.options, {"inline": translator} if translator else {})
 
 
+class Pieces:
+    """The English pieces of a chapter's token lists, by list and first token: what other
+    languages start from (see `_Renderer.pieces`)."""
+
+    def __init__(self) -> None:
+        self.by_list: dict[tuple[int, int], list[str]] = {}
+
+
 def render_chapter(chapter: Chapter, md: MarkdownIt | None = None,
-                   translations: Translations | None = None) -> RenderedChapter:
-    """English as written, or another language through its catalog (English where missing)."""
+                   translations: Translations | None = None,
+                   english: Pieces | None = None) -> RenderedChapter:
+    """English as written, or another language through its catalog (English where missing).
+    Rendering English with `english` fills it in; rendering a translation with the same object
+    reuses it (the chapter's tokens must be the ones English was rendered from)."""
     md = md or markdown()
     translator = _Translator(md, translations) if translations is not None else None
     env = {"inline": translator} if translator else {}
-    render = _RENDERER.render
+    reuse = english is not None and translator is not None
+    memo = english.by_list if english is not None else None
+
+    def pieces(tokens: list[Token], start: int = 0) -> list[str]:
+        """Of `tokens[start:]`, rendered as a list of its own (as markdown-it sees it)."""
+        key = (id(tokens), start)
+        part = tokens[start:] if start else tokens
+        if reuse:
+            return _RENDERER.pieces(part, md.options, env, memo.get(key))  # type: ignore[union-attr]
+        done = _RENDERER.pieces(part, md.options, env)
+        if memo is not None:
+            memo[key] = done
+        return done
+
     slides = []
     for slide in chapter.slides:
         if translator:
             translator.fell_back = False
         final = slide.increments[-1]
-        final_pieces = _RENDERER.pieces(final.tokens, md.options, env)
+        final_pieces = pieces(final.tokens)
         incs = []
         for inc in slide.increments[:-1]:
             if inc.shared:
-                incs.append("".join(final_pieces[: inc.shared])
-                            + render(inc.tokens[inc.shared :], md.options, env))
+                incs.append("".join(final_pieces[: inc.shared]) + "".join(pieces(inc.tokens, inc.shared)))
             else:
-                incs.append(render(inc.tokens, md.options, env))
+                incs.append("".join(pieces(inc.tokens)))
         incs.append("".join(final_pieces))
-        notes = render(slide.notes_tokens, md.options, env) if slide.notes_tokens else ""
+        notes = "".join(pieces(slide.notes_tokens)) if slide.notes_tokens else ""
         titles = [translator.title(t) if translator else t.text for t in slide.titles]
         slides.append(RenderedSlide(increments=incs, notes=notes, titles=titles,
                                     untranslated=bool(translator and translator.fell_back),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from builder.files import write_atomic
+from builder.files import same_text, write_atomic
 from builder.render.deck import LANGUAGE_NAMES
 from builder.render.ui import ui_strings
 from builder.templates import environment
@@ -76,7 +76,8 @@ def write_index(out: Path, built: list[Built], lang: str = "en") -> Path:
             pdf=f"{code}/{stem}.pdf" if (folder / f"{stem}.pdf").is_file() else ""))
     html = _template().render(lang=lang, ui=ui_strings(lang), decks=list(decks.values()))
     target = out / "index.html"
-    write_atomic(target, html)
+    if not same_text(target, html):  # unchanged: left alone (an incremental build keeps it)
+        write_atomic(target, html)
     return target
 
 

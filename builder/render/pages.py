@@ -13,9 +13,10 @@ from pathlib import Path
 from builder.course.translations import load_translations, title_in
 from builder.diagnostics import CourseError, Diagnostic
 from builder.model import Chapter, Deck
+from builder.render import deck as deck_render
 from builder.render import diagrams
 from builder.render.deck import assemble, render_outline
-from builder.render.html import RenderedChapter, render_chapter, render_step
+from builder.render.html import Pieces, RenderedChapter, render_chapter, render_step
 from builder.render.outline import deck_outline, outline_markdown
 from builder.render.ui import ui_strings
 
@@ -27,16 +28,27 @@ def render_languages(repo: Path, chapter: Chapter, langs: tuple[str, ...]) -> Re
     translation fails that language only. Diagrams that will show as their source (mermaid
     not cached) are added to the chapter's findings."""
     out: Rendered = {}
-    for lang in langs:
+    english = Pieces()  # other languages change only inline runs: they start from English
+    for lang in sorted(langs, key=lambda lang: lang != "en"):
         try:
-            out[lang] = render_chapter(chapter) if lang == "en" else render_chapter(
-                chapter, translations=load_translations(repo, lang, chapter.path))
+            out[lang] = render_chapter(chapter, english=english) if lang == "en" else render_chapter(
+                chapter, translations=load_translations(repo, lang, chapter.path),
+                english=english if "en" in langs else None)
         except CourseError as exc:
             out[lang] = exc.diagnostic
+    out = {lang: out[lang] for lang in langs}
     drawn = next((r for r in out.values() if isinstance(r, RenderedChapter)), None)
     if drawn is not None and has_diagrams(drawn):
         chapter.diagnostics.extend(diagrams.warnings(d for s in drawn.slides for d in s.diagrams))
     return out
+
+
+def prepare(langs: tuple[str, ...]) -> None:
+    """Compile the templates and read the interface's words now, once, rather than in each
+    worker that assembles decks (they are forked after this)."""
+    deck_render.warm()
+    for lang in langs:
+        ui_strings(lang)
 
 
 def has_diagrams(rendered: RenderedChapter) -> bool:

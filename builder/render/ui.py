@@ -7,13 +7,13 @@ The keyboard shortcuts bring their own words from the keymap (keymap.py).
 
 from __future__ import annotations
 
+import io
 import json
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from babel.messages.pofile import read_po
-
+from builder.course.po import quick_messages
 from builder.render import keymap
 
 UI: dict[str, str] = {
@@ -71,8 +71,13 @@ def _catalog(lang: str) -> dict[str, str]:
     path = Path(str(resources.files("builder").joinpath("locale", f"{lang}.po")))
     if not path.is_file():
         return {}
-    with path.open("rb") as fh:
-        catalog = read_po(fh, locale=lang)
+    data = path.read_bytes()
+    quick = quick_messages(data)
+    if quick is not None:
+        return {msgid: text for msgid, text, _, fuzzy in quick if text and not fuzzy}
+    from babel.messages.pofile import read_po  # only for what the quick reader leaves to Babel
+
+    catalog = read_po(io.BytesIO(data), locale=lang)
     return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
 
 
