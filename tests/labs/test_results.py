@@ -136,10 +136,9 @@ def test_a_file_changed_again_within_the_clock_tick_still_changes_the_state(tmp_
     assert repository_state(tmp_path, set()) != before
 
 
-def test_a_program_installed_since_is_no_longer_a_typo(repo, cache_home, tmp_path):
+def test_a_program_installed_since_is_no_longer_a_typo(repo, cache_home, tmp_path_factory):
     (repo / "slides/b.md").write_text(CHAPTER_B.replace("kubectl get pods", "kubectll get pods"))
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
+    bin_dir = tmp_path_factory.mktemp("bin")  # outside the repository
     path = f"{bin_dir}{os.pathsep}{os.environ['PATH']}"
     assert "unknown program 'kubectll'" in check(repo, cache_home, path=path)
     program = bin_dir / "kubectll"
