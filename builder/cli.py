@@ -290,7 +290,7 @@ def _labs_check(args: argparse.Namespace) -> int:
     from builder.labs.check import check_chapters
     from builder.labs.context import CheckEnv
     from builder.labs.junit import Case, write_junit
-    from builder.labs.kubectl.cache import load_grammar
+    from builder.labs.kubectl.cache import GrammarLoader
     from builder.labs.kubectl.hidden import HiddenFlags
     from builder.labs.kubectl.run import find_kubectl
     from builder.labs.paths import RepoPaths
@@ -301,15 +301,19 @@ def _labs_check(args: argparse.Namespace) -> int:
 
     repo = args.repo.resolve()
     settings = load_settings(repo)
-    targets = resolve_targets(repo, _targets(args))
+    kubectl = args.kubectl or find_kubectl()
+    loader = GrammarLoader(kubectl).start()  # kubectl's grammar, learnt meanwhile if it must be
+    try:
+        targets = resolve_targets(repo, _targets(args))
+        grammar = loader.grammar()
+    finally:
+        loader.stop()
     decks, chapters = targets.decks, targets.chapters
     version = args.k8s_version or settings.kubernetes
     try:
         schemas = Schemas(version) if version else Schemas()
     except ValueError as exc:
         raise CourseError("--k8s-version", None, str(exc)) from None
-    kubectl = args.kubectl or find_kubectl()
-    grammar = load_grammar(kubectl)
     hidden = HiddenFlags(kubectl, grammar.version)
     env = CheckEnv(repo, settings, grammar, schemas, RepoPaths(repo, settings, decks),
                    Programs(repo, settings.tools), hidden.lookup)
