@@ -154,8 +154,8 @@ class ResultCache:
         self.path = cache_file(root, env.repo)
         own = {c.path for c in chapters if not c.path.endswith((".yml", ".yaml"))}  # not decks
         own |= {posixpath.normpath(f) for c in chapters for f in c.includes}
-        inside = root.resolve()  # a cache kept in the repository is not part of it
-        state = repository_state(env.repo, own, inside if inside.is_relative_to(env.repo) else None)
+        caches = cache_dir_of(None).resolve()  # caches kept in the repository are not part of it
+        state = repository_state(env.repo, own, caches if caches.is_relative_to(env.repo) else None)
         self.key = _digest(FORMAT, code_digest(), _distributions(), sys.version,
                            asdict(env.settings), env.grammar.version, GRAMMAR_FORMAT,
                            env.schemas.version, _identity("bash"), state)
