@@ -71,10 +71,11 @@ class Ledger:
     def apply(self, key: FindingKey, lab: Location) -> bool:
         """A lab applies a file with this finding; True the first time in the chapter (a file's
         finding is reported once, at the first lab that applies the file)."""
+        first = key not in self.applied
         labs = self.applied.setdefault(key, [])
         if lab not in labs:
             labs.append(lab)
-        return len(labs) == 1 and labs[0] == lab
+        return first
 
 
 @dataclass(slots=True)
