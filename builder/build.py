@@ -36,9 +36,11 @@ from builder.files import write_temp
 from builder.model import Deck
 from builder.render import diagrams
 from builder.render.html import RenderedChapter
-from builder.render.pages import deck_files, has_diagrams, render_languages
+from builder.render.index import Built, write_index
+from builder.render.pages import deck_files, deck_title, has_diagrams, render_languages
 
-__all__ = ["LANGUAGES", "BuildReport", "DeckOutput", "build", "check_languages", "find_manifests"]
+__all__ = ["LANGUAGES", "BuildReport", "DeckOutput", "build", "check_languages", "find_manifests",
+           "index_rows"]
 
 
 @dataclass(slots=True)
@@ -190,8 +192,15 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
     if any(has_diagrams(r) for r in rendered[langs[0]].values()):
         for lang in langs:  # mermaid's browser build, beside the decks that draw diagrams
             diagrams.install(out / lang)
+    write_index(out, index_rows(repo, report.outputs), langs[0])
     phase("write")
     report.failed = failed
     report.diagnostics = unique(found)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def index_rows(repo: Path, outputs: list[DeckOutput]) -> list[Built]:
+    """What the course's index page says of each deck built (`coursekit pdf` rewrites it)."""
+    return [Built(o.deck.stem, o.lang, deck_title(repo, o.deck, o.lang), o.slides, o.deck.duration)
+            for o in outputs]

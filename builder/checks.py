@@ -11,6 +11,7 @@ tier defines, and yields `Diagnostic`s. The tiers:
     lab        a Lab, with the chapter's simulated shell session (labs check)
     step       a Step of a lab (labs check)
     manifest   one Kubernetes document on a slide or in a file a lab applies (labs check)
+    page       one slide of a built deck as Chromium shows it, its `--` steps measured (lint)
 
 Modules holding checks import this one and register at import time; the stage that runs a tier
 imports them (see `load`).
@@ -25,7 +26,7 @@ from typing import Any
 
 from builder.diagnostics import Diagnostic
 
-TIERS = ("slide", "chapter", "deck", "lab", "step", "manifest")
+TIERS = ("slide", "chapter", "deck", "lab", "step", "manifest", "page")
 CheckFn = Callable[[Any, Any], Iterable[Diagnostic]]
 
 

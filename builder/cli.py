@@ -41,6 +41,7 @@ def _say(args: argparse.Namespace, line: str) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coursekit", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"coursekit {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="build HTML decks from slides/*.yml")
@@ -62,8 +63,22 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("--out", type=Path, default=None, help="build folder (default: REPO/dist)")
     pdf.add_argument("--lang", type=_langs, default=("en", "fr"))
     pdf.add_argument("--notes", action="store_true", help="a page of speaker notes after each slide")
+    pdf.add_argument("--jobs", type=int, default=None, help="decks printed at once (default: cores)")
     pdf.add_argument("manifests", nargs="*", type=Path, metavar="MANIFEST")
     pdf.set_defaults(func=_pdf)
+
+    lt = sub.add_parser("lint", help="open every deck in Chromium: overflowing slides, broken "
+                                     "links, missing pictures, unknown classes")
+    lt.add_argument("--repo", type=Path, default=Path("."))
+    lt.add_argument("--out", type=Path, default=None, help="build folder (default: REPO/dist)")
+    lt.add_argument("--lang", type=_langs, default=("en", "fr"))
+    lt.add_argument("--jobs", type=int, default=None, help="pages checked at once (default: cores)")
+    _format_option(lt)
+    lt.add_argument("--strict", action="store_true", help="count warnings as errors")
+    lt.add_argument("--report", type=Path, default=None, metavar="FILE.html",
+                    help="HTML report with a picture of each problem slide (default: OUT/lint.html)")
+    lt.add_argument("manifests", nargs="*", type=Path, metavar="MANIFEST")
+    lt.set_defaults(func=_lint)
 
     i18n = sub.add_parser("i18n", help="translation catalogs and outline checks").add_subparsers(
         dest="i18n_command", required=True)
@@ -170,18 +185,34 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _pdf(args: argparse.Namespace) -> int:
-    from builder.build import build
+    from builder.build import build, index_rows
+    from builder.render.index import write_index
     from builder.render.pdf import write_pdfs
 
     repo = args.repo.resolve()
     out = (args.out or repo / "dist").resolve()
     report = build(repo, out, _manifests(args), args.lang)  # PDFs of what the sources say now
     _emit([d for d in report.diagnostics if d.severity != "note"], args)
-    for path in write_pdfs([o.path for o in report.outputs], notes=args.notes):
+    for path in write_pdfs([o.path for o in report.outputs], notes=args.notes, jobs=args.jobs):
         print(os.path.relpath(path))
+    write_index(out, index_rows(repo, report.outputs), args.lang[0])  # now with the PDFs
     if report.failed:
         _say(args, report.closing_line())
     return 1 if report.failed or report.errors else 0
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from builder import diagnostics
+    from builder.lint.report import write_report
+    from builder.lint.run import lint
+
+    result = lint(args.repo, args.out, _manifests(args), args.lang, args.jobs)
+    found = diagnostics.strict(result.diagnostics, args.strict)
+    report = write_report(args.report or result.out / "lint.html", result, args.strict)
+    _emit(found, args, stream=sys.stdout)  # the findings are what lint is run for
+    _say(args, f"linted {len(result.pages)} page(s), {result.slides} slides in {result.seconds:.1f} s: "
+               f"{diagnostics.summary(found)}; report: {os.path.relpath(report)}")
+    return 1 if any(d.is_error for d in found) else 0
 
 
 def _i18n_extract(args: argparse.Namespace) -> int:
@@ -447,6 +478,15 @@ def _shown(found, repo: Path) -> str:
             found = copy.copy(found)
             found.path = os.path.relpath(target)
     return str(found)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("coursekit")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:

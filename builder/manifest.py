@@ -24,7 +24,7 @@ from builder.model import Deck, Entry, Part
 
 STRING_KEYS = ("chat", "gitrepo", "slides", "zip", "html", "slidenumberprefix")
 CONTENT_KEYS = ("content", "chapters")  # today's name, and the older one
-KNOWN_KEYS = frozenset(("title", "exclude", *CONTENT_KEYS, *STRING_KEYS))
+KNOWN_KEYS = frozenset(("title", "exclude", "duration", *CONTENT_KEYS, *STRING_KEYS))
 
 
 @dataclass(slots=True)
@@ -111,10 +111,11 @@ def read_manifest(path: Path, repo: Path) -> ManifestRead:
         if k in fields:
             strings[k.upper()] = _scalar(fields[k], shown, k, problems)
     title = _scalar(fields["title"], shown, "title", problems) if "title" in fields else path.stem
+    duration = _scalar(fields["duration"], shown, "duration", problems) if "duration" in fields else ""
     exclude = _exclude(fields.get("exclude"), shown, problems)
     parts = _content(fields[content_key], shown, repo, problems, content_key)
     result.deck = Deck(path=shown, stem=path.stem, title=title.strip("\n"), strings=strings,
-                       exclude=exclude, parts=parts)
+                       exclude=exclude, parts=parts, duration=duration.strip())
     return result
 
 

@@ -187,6 +187,7 @@ class Deck:
     exclude: list[str]
     parts: list[Part]
     line: int = 1
+    duration: str = ""  # as the manifest says it ("2 days", "3h"): shown on the index page
 
     @property
     def entries(self) -> list[Entry]:

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # What a test needs, read from the fixtures it uses (directly or through other fixtures) ...
 MARKERS_BY_FIXTURE = {
     "browser": ("browser", "slow"),  # a real Chromium
+    "chromium": ("browser", "slow"),  # lint's own Chromium (tests/lint/conftest.py)
     "built_course": ("slow",),  # the real course, built in both languages
     "cache_home": ("kubectl", "slow"),  # a fresh cache: `labs check` learns kubectl's grammar anew
 }

@@ -50,3 +50,12 @@ def test_siblings_of_a_layer_stay_independent(tmp_path: Path):
     result = lint_imports(root)
     assert result.returncode == 1
     assert "builder.labs.targets -> builder.i18n.catalog" in result.stdout
+
+
+def test_lint_sits_above_the_build(tmp_path: Path):
+    root = scratch_copy(tmp_path)
+    build = root / "builder" / "build.py"
+    build.write_text(build.read_text() + "\nfrom builder.lint import run  # noqa: E402,F401\n")
+    result = lint_imports(root)
+    assert result.returncode == 1
+    assert "builder.build -> builder.lint.run" in result.stdout

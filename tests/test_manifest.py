@@ -126,3 +126,13 @@ def test_a_symbolic_link_out_of_the_repository_is_refused(course):
     course.write("slides/d.yml", "content:\n- link.md\n")
     found = read_manifest(course.root / "slides/d.yml", course.root)
     assert [str(d) for d in found.errors] == ["slides/d.yml:2: chapter outside the repository: link.md"]
+
+
+def test_duration_is_a_free_string_for_the_index_page(course):
+    course.write("slides/a.md", "# x\n")
+    timed = load_manifest(course.write("slides/t.yml", "duration: 2 days\ncontent:\n- a.md\n"), course.root)
+    assert timed.duration == "2 days"
+    untimed = load_manifest(course.write("slides/u.yml", "content:\n- a.md\n"), course.root)
+    assert untimed.duration == ""
+    found = read_manifest(course.write("slides/v.yml", "duration: [1]\ncontent:\n- a.md\n"), course.root)
+    assert [str(d) for d in found.errors] == ["slides/v.yml:1: `duration` must be a string"]

@@ -39,8 +39,8 @@ def tests(tmp_path_factory) -> list[dict]:
 
 @pytest.mark.slow
 def test_what_a_test_uses_marks_it(tests):
-    by_fixture = {"browser": {"browser", "slow"}, "cache_home": {"kubectl", "slow"},
-                  "built_course": {"slow"}}
+    by_fixture = {"browser": {"browser", "slow"}, "chromium": {"browser", "slow"},
+                  "cache_home": {"kubectl", "slow"}, "built_course": {"slow"}}
     for fixture, wanted in by_fixture.items():
         users = [t for t in tests if fixture in t["fixtures"]]
         assert users, f"no test uses {fixture}: the rule proves nothing"

@@ -1,4 +1,5 @@
-"""The CI workflow that replays labs on kind: linted here, since it only runs on GitHub."""
+"""The CI workflows (labs replayed on kind, the course published on GitHub Pages): linted here,
+since they only run on GitHub."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "labs.yml"
+PAGES = ROOT / ".github" / "workflows" / "pages.yml"
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 BIN = Path(sys.executable).parent
 
 
@@ -19,8 +23,17 @@ def actionlint(path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([exe, str(path)], capture_output=True, text=True)
 
 
-def test_workflow_passes_actionlint():
-    result = actionlint(WORKFLOW)
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_passes_actionlint(workflow: Path):
+    result = actionlint(workflow)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_matches_the_github_schema(workflow: Path):
+    exe = shutil.which("check-jsonschema", path=str(BIN)) or "check-jsonschema"
+    result = subprocess.run([exe, "--builtin-schema", "vendor.github-workflows", str(workflow)],
+                            capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -67,3 +80,34 @@ def test_kind_job_compares_labs_check_with_the_api_server():
     assert "cancelled()" in replay["if"]
     uploads = [s for s in kind["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
     assert any("dist/dry-run.md" in u["with"]["path"] for u in uploads)
+
+
+def _runs(job: dict) -> list[str]:
+    return [s["run"] for s in job["steps"] if "run" in s]
+
+
+def test_pages_job_builds_strictly_lints_and_deploys_dist_from_main_only():
+    flow = yaml.safe_load(PAGES.read_text())
+    build, deploy = flow["jobs"]["build"], flow["jobs"]["deploy"]
+    runs = _runs(build)
+    strict = runs.index(".venv/bin/coursekit build --strict")
+    lint = runs.index(".venv/bin/coursekit lint")
+    assert strict < lint < runs.index(".venv/bin/coursekit pdf")
+    upload = [s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
+    assert [s["with"]["path"] for s in upload] == ["dist/"]
+    assert build["steps"].index(upload[0]) == len(build["steps"]) - 1  # only what passed is published
+    assert deploy["needs"] == "build"
+    assert deploy["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+    assert flow["permissions"] == {"contents": "read"}  # write access only where it deploys
+
+
+def test_actionlint_catches_a_broken_pages_workflow(tmp_path):
+    broken = tmp_path / ".github" / "workflows" / "pages.yml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(PAGES.read_text().replace("steps.deployment.outputs", "steps.deploy.outputs"))
+    result = actionlint(broken)
+    assert result.returncode == 1
+    assert "deploy" in result.stdout

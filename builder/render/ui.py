@@ -46,6 +46,12 @@ UI: dict[str, str] = {
     "outline": "Course outline",
     "switch_language": "Other language",
     "untranslated": "Not translated yet: shown in English",
+    # The course's index page (dist/index.html, builder/render/index.py).
+    "index_title": "Course decks",
+    "index_slides": "{count} slides",
+    "index_duration": "Duration: {duration}",
+    "index_outline": "Outline",
+    "index_pdf": "PDF",
     # The keyboard shortcuts' labels, hints and key names (builder/render/keymap.py).
     **keymap.words(),
 }
