@@ -131,6 +131,8 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--format", choices=("text", "json"), default="text",
                     help="text: path:line: message lines and a summary; json: one array for editors and CI")
     ck.add_argument("--strict", action="store_true", help="warnings count as errors")
+    ck.add_argument("--no-cache", action="store_true",
+                    help="check every chapter again, neither reading nor writing the kept results")
     ck.add_argument("targets", nargs="*", type=Path, metavar="TARGET")
     ck.set_defaults(func=_labs_check)
 
@@ -324,30 +326,38 @@ def _labs_check(args: argparse.Namespace) -> int:
     from builder.labs.check import check_chapters
     from builder.labs.context import CheckEnv
     from builder.labs.junit import Case, write_junit
-    from builder.labs.kubectl.cache import load_grammar
+    from builder.labs.kubectl.cache import GrammarLoader
     from builder.labs.kubectl.hidden import HiddenFlags
     from builder.labs.kubectl.run import find_kubectl
     from builder.labs.paths import RepoPaths
     from builder.labs.programs import Programs
+    from builder.labs.results import ResultCache
     from builder.labs.schemas import Schemas
     from builder.labs.targets import resolve_targets
 
     repo = args.repo.resolve()
     settings = load_settings(repo)
-    targets = resolve_targets(repo, _targets(args))
+    kubectl = args.kubectl or find_kubectl()
+    loader = GrammarLoader(kubectl).start()  # kubectl's grammar, learnt meanwhile if it must be
+    try:
+        targets = resolve_targets(repo, _targets(args))
+        grammar = loader.grammar()
+    finally:
+        loader.stop()
     decks, chapters = targets.decks, targets.chapters
     version = args.k8s_version or settings.kubernetes
     try:
         schemas = Schemas(version) if version else Schemas()
     except ValueError as exc:
         raise CourseError("--k8s-version", None, str(exc)) from None
-    kubectl = args.kubectl or find_kubectl()
-    grammar = load_grammar(kubectl)
     hidden = HiddenFlags(kubectl, grammar.version)
     env = CheckEnv(repo, settings, grammar, schemas, RepoPaths(repo, settings, decks),
                    Programs(repo, settings.tools), hidden.lookup)
-    report = check_chapters(env, chapters)
+    cache = None if args.no_cache else ResultCache(env, chapters)
+    report = check_chapters(env, chapters, cache)
     hidden.save()
+    if cache is not None:
+        cache.save()
     # What could not be read (an error at its line) comes with the checks' findings.
     found = diagnostics.strict(diagnostics.unique(targets.diagnostics + report.diagnostics),
                                args.strict)

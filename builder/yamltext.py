@@ -186,10 +186,11 @@ def load_documents(text: str) -> tuple[list[Document], YamlError | None]:
     before a broken one are still checked."""
     loader = _KubeLoader(text)
     documents: list[Document] = []
+    aliases = "&" in text  # an alias needs an anchor: without one, nothing expands
     try:
         while loader.check_node():
             node = loader.get_node()
-            if expanded_size(node) > MAX_EXPANDED_NODES:
+            if aliases and expanded_size(node) > MAX_EXPANDED_NODES:
                 return documents, YamlError(node.start_mark.line + 1, "excessive aliasing: the document "
                                             f"expands to more than {MAX_EXPANDED_NODES} nodes")
             loader.duplicates = []

@@ -10,16 +10,20 @@ checks of the `lab`, `step` and `manifest` tiers; the checks themselves live in 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from builder import checks
-from builder.diagnostics import Diagnostic, unique
+from builder.diagnostics import Diagnostic, Location, unique
 from builder.labs.context import CheckEnv, LabContext, StepContext
 from builder.labs.directives import directive, stops
-from builder.labs.manifests import DocumentVerdict, Manifests
+from builder.labs.manifests import DocumentVerdict, FindingKey, Ledger, Manifests, MemoKey
 from builder.labs.programs import defined_in
 from builder.labs.slide_yaml import YAML_LANGS, check_block
 from builder.labs.state import ShellState
 from builder.model import Chapter, Lab, Step
+
+if TYPE_CHECKING:
+    from builder.labs.results import ResultCache
 from builder.yamltext import load_documents
 
 checks.load("builder.labs.lab_checks", "builder.labs.step_checks", "builder.labs.manifest_checks")
@@ -46,43 +50,94 @@ class CheckReport:
                 f"{self.fragments} YAML blocks on slides")
 
 
-def check_chapters(env: CheckEnv, chapters: list[Chapter]) -> CheckReport:
-    report = CheckReport()
+@dataclass(slots=True)
+class ChapterCheck:
+    """One chapter checked: what it found and what it took from the manifests. A function of the
+    chapter and the repository alone, so it can be kept (`builder.labs.results`)."""
+
+    diagnostics: list[Diagnostic]
+    ledger: Ledger
+    commands: int
+
+
+def check_chapters(env: CheckEnv, chapters: list[Chapter], cache: ResultCache | None = None) -> CheckReport:
+    """Each chapter checked in its own shell (or read back from `cache`), then merged in order."""
     manifests = Manifests(env)
     _load_repository_crds(env)
-    found: list[Diagnostic] = []
+    results = []
     for chapter in chapters:
-        state = ShellState()
-        defined: set[str] = set()
-        labs_by_slide: dict[int, list[Lab]] = {}
-        for lab in chapter.labs:
-            labs_by_slide.setdefault(lab.slide_index, []).append(lab)
-        for index, slide in enumerate(chapter.slides):
-            for lab in labs_by_slide.get(index, []):
-                report.labs.append((chapter, lab))
-                found += checks.run("lab", lab, LabContext(env, chapter, state))
-                for step in lab.steps:
-                    ctx = StepContext(env, chapter, lab, step, state, set(defined), manifests)
-                    report.steps += 1
-                    report.commands += len(ctx.commands)
-                    found += checks.run("step", step, ctx)
-                    _advance(ctx, step, manifests, defined)
-            for block in slide.code:
-                if block.lang.lower() in YAML_LANGS:
-                    report.fragments += 1
-                    found += check_block(block, manifests, state)
-    report.manifests, report.documents = manifests.files, manifests.documents
-    report.verdicts = manifests.verdicts
-    report.diagnostics = unique(_with_labs(found, manifests))
+        result = cache.get(chapter) if cache is not None else None
+        if result is None:
+            result = check_chapter(env, chapter, manifests)
+            if cache is not None:
+                cache.put(chapter, result)
+        results.append(result)
+    return merge(chapters, results)
+
+
+def check_chapter(env: CheckEnv, chapter: Chapter, manifests: Manifests) -> ChapterCheck:
+    """A chapter's labs in order, as the one shell session they run in, and its slides' YAML."""
+    ledger = manifests.begin()
+    state = ShellState()
+    defined: set[str] = set()
+    found: list[Diagnostic] = []
+    commands = 0
+    for slide in chapter.slides:
+        for lab in slide.labs:
+            found += checks.run("lab", lab, LabContext(env, chapter, state))
+            for step in lab.steps:
+                ctx = StepContext(env, chapter, lab, step, state, set(defined), manifests)
+                commands += len(ctx.commands)
+                found += checks.run("step", step, ctx)
+                _advance(ctx, step, manifests, defined)
+        for block in slide.code:
+            if block.lang.lower() in YAML_LANGS:
+                found += check_block(block, manifests, state)
+    return ChapterCheck(found, ledger, commands)
+
+
+def merge(chapters: list[Chapter], results: list[ChapterCheck]) -> CheckReport:
+    """The report of one run over all the chapters: a file's finding is reported at the first lab
+    that applies the file and names every lab that does; each file and each verdict counts once."""
+    report = CheckReport()
+    found: list[Diagnostic] = []
+    applied: dict[FindingKey, list[Location]] = {}
+    files: dict[str, int] = {}
+    seen: set[MemoKey] = set()
+    for chapter, result in zip(chapters, results, strict=True):
+        report.labs += [(chapter, lab) for lab in chapter.labs]
+        report.steps += sum(len(lab.steps) for lab in chapter.labs)
+        report.fragments += sum(block.lang.lower() in YAML_LANGS for block in chapter.code)
+        report.commands += result.commands
+        ledger = result.ledger
+        found += [d for d in result.diagnostics
+                  if not (_finding_key(d) in applied and _finding_key(d) in ledger.applied)]
+        for key, labs in ledger.applied.items():
+            known = applied.setdefault(key, [])
+            known += [lab for lab in labs if lab not in known]
+        for rel, documents in ledger.files.items():
+            files.setdefault(rel, documents)
+        report.documents += ledger.here_documents
+        for key, verdict in ledger.verdicts:
+            if key is None or key not in seen:
+                report.verdicts.append(verdict)
+        seen.update(key for key, _ in ledger.verdicts if key is not None)
+    report.manifests, report.documents = len(files), report.documents + sum(files.values())
+    report.diagnostics = unique(_with_labs(found, applied))
     return report
 
 
-def _with_labs(found: list[Diagnostic], manifests: Manifests) -> list[Diagnostic]:
+def _finding_key(d: Diagnostic) -> FindingKey | None:
+    """A file's finding as a lab reports it (`... (applied at ch.md:12)`), without the lab."""
+    base, applied_at, _ = d.message.rpartition(" (applied at ")
+    return (d.path, d.line, base) if applied_at else None
+
+
+def _with_labs(found: list[Diagnostic], applied: dict[FindingKey, list[Location]]) -> list[Diagnostic]:
     """A file's finding names every lab that applies the file."""
     out = []
     for d in found:
-        base = d.message.rsplit(" (applied at ", 1)[0]
-        labs = manifests.applied_by.get((d.path, d.line, base))
+        labs = applied.get(_finding_key(d) or (d.path, d.line, d.message))
         out.append(replace(d, related=tuple(labs)) if labs else d)
     return out
 

@@ -1,4 +1,8 @@
-"""JUnit XML for CI dashboards: one test case per lab, failures carrying path:line."""
+"""JUnit XML for CI dashboards: one test case per lab, failures carrying path:line.
+
+JUnit has no warnings: a case's warnings (processes a lab left running, ...) go to its
+`system-err`, which dashboards show beside the case without failing it.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ class Case:
     skipped: str | None = None
     seconds: float = 0.0
     output: str = ""
+    warnings: list[str] = field(default_factory=list)  # "path:line: warning: message" lines
 
 
 def write_junit(path: Path, suite: str, cases: list[Case]) -> None:
@@ -35,5 +40,7 @@ def write_junit(path: Path, suite: str, cases: list[Case]) -> None:
             ET.SubElement(el, "skipped", message=case.skipped)
         if case.output:
             ET.SubElement(el, "system-out").text = case.output
+        if case.warnings:
+            ET.SubElement(el, "system-err").text = "\n".join(case.warnings)
     ET.indent(root)
     write_atomic(path, ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n")

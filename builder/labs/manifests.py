@@ -4,6 +4,11 @@ Files a lab applies, here-documents typed in a step and YAML shown on slides are
 one YAML loader (`builder.yamltext`) and each Kubernetes document goes through
 `checks.run("manifest", ...)` with a `ManifestContext`. A file is read once per run; its
 findings are computed once per set of CRDs its chapter has applied (usually one).
+
+What a chapter takes from the manifests goes into its `Ledger`, and nothing a chapter sees
+depends on which chapters came before it: a chapter's check is a function of the chapter alone
+(and the repository), so that chapters checked apart, or read back from the cache, merge into
+the same report as one run over all of them (`builder.labs.check`).
 """
 
 from __future__ import annotations
@@ -49,6 +54,37 @@ def is_object(data: object) -> bool:
             and isinstance(data.get("kind"), str) and bool(data["kind"]))
 
 
+FindingKey = tuple[str, "int | None", str]  # (file, line, message) of a file's finding
+MemoKey = tuple[str, tuple[str, ...]]  # (file, the sources of the CRDs applied before it)
+
+
+@dataclass(slots=True)
+class Ledger:
+    """What one chapter's checks took from the manifests."""
+
+    files: dict[str, int] = field(default_factory=dict)  # files read -> their documents
+    here_documents: int = 0  # documents typed in here-documents
+    verdicts: list[tuple[MemoKey | None, DocumentVerdict]] = field(default_factory=list)
+    applied: dict[FindingKey, list[Location]] = field(default_factory=dict)  # -> labs, in order
+    _checked: set[MemoKey] = field(default_factory=set)
+
+    def apply(self, key: FindingKey, lab: Location) -> bool:
+        """A lab applies a file with this finding; True the first time in the chapter (a file's
+        finding is reported once, at the first lab that applies the file)."""
+        first = key not in self.applied
+        labs = self.applied.setdefault(key, [])
+        if lab not in labs:
+            labs.append(lab)
+        return first
+
+
+@dataclass(slots=True)
+class _Checked:
+    findings: list[Diagnostic]
+    verdicts: list[DocumentVerdict]
+    kinds: list[str]  # of its objects: the chapter's subject
+
+
 @dataclass(slots=True)
 class _File:
     documents: list[Document]
@@ -62,17 +98,15 @@ class Manifests:
         checks.load(*MANIFEST_CHECK_MODULES)
         self.env = env
         self._files: dict[str, _File] = {}
-        self._findings: dict[tuple[str, tuple[str, ...]], list[Diagnostic]] = {}
-        self.documents = 0
-        self.verdicts: list[DocumentVerdict] = []
+        self._findings: dict[MemoKey, _Checked] = {}
         self._rules = frozenset(RULES)  # names of the semantic rules among the manifest checks
         self._text: str | None = None  # the here-document being read, for its verdicts
-        # (file, line, message) of each file finding -> the labs that apply the file
-        self.applied_by: dict[tuple[str, int | None, str], list[Location]] = {}
+        self.ledger = Ledger()
 
-    @property
-    def files(self) -> int:
-        return len(self._files)
+    def begin(self) -> Ledger:
+        """A new chapter: what it takes from the manifests goes into a new ledger."""
+        self.ledger = Ledger()
+        return self.ledger
 
     def _read(self, rel: str) -> _File:
         known = self._files.get(rel)
@@ -84,12 +118,12 @@ class Manifests:
                 text = real.read_text(encoding="utf-8")
             except (UnicodeDecodeError, OSError):
                 known = self._files[rel] = _File([], None, decode_error=True)
-                return known
-            documents, error = load_documents(text)
-            crds = [d.data for d in documents if is_object(d.data)
-                    and d.data["kind"] == "CustomResourceDefinition"]
-            known = self._files[rel] = _File(documents, error, crds=crds)
-            self.documents += len(documents)
+            else:
+                documents, error = load_documents(text)
+                crds = [d.data for d in documents if is_object(d.data)
+                        and d.data["kind"] == "CustomResourceDefinition"]
+                known = self._files[rel] = _File(documents, error, crds=crds)
+        self.ledger.files.setdefault(rel, len(known.documents))
         return known
 
     def crds_of(self, rel: str) -> list[dict]:
@@ -99,28 +133,43 @@ class Manifests:
     def check_file(self, rel: str, state: ShellState) -> list[Diagnostic]:
         """Findings of a repository file a lab applies, without the lab (the caller relates it)."""
         key = (rel, state.crd_sources)
-        if key not in self._findings:
-            read = self._read(rel)
+        read = self._read(rel)
+        checked = self._findings.get(key)
+        if checked is None:
             if read.decode_error:
-                self._findings[key] = [Diagnostic(rel, 1, "error", "file is not UTF-8")]
+                checked = _Checked([Diagnostic(rel, 1, "error", "file is not UTF-8")], [], [])
             else:
                 self._text = None
-                self._findings[key] = self._documents(read.documents, read.error, rel, 1, "file", (),
-                                                      state, "not valid YAML")
-        return self._findings[key]
+                verdicts: list[DocumentVerdict] = []
+                # Only the CRDs of the chapter's shell matter to a file's findings (they are the
+                # key); its other effects on the shell are the same wherever it is applied.
+                scratch = ShellState(crds=state.crds, crd_sources=state.crd_sources)
+                found = self._documents(read.documents, read.error, rel, 1, "file", (), scratch,
+                                        "not valid YAML", verdicts)
+                kinds = [d.data["kind"] for d in read.documents if is_object(d.data)]
+                checked = _Checked(found, verdicts, kinds)
+            self._findings[key] = checked
+        state.kinds.update(checked.kinds)
+        if key not in self.ledger._checked:
+            self.ledger._checked.add(key)
+            self.ledger.verdicts += [(key, v) for v in checked.verdicts]
+        return checked.findings
 
     def check_text(self, text: str, path: str, first_line: int, source: Source,
                    related: tuple[Location, ...], state: ShellState, what: str) -> list[Diagnostic]:
         """Findings of YAML typed in a step (a here-document) at `first_line` of `path`."""
         documents, error = load_documents(text)
-        self.documents += len(documents)
+        self.ledger.here_documents += len(documents)
         self._text = text
-        return self._documents(documents, error, path, first_line, source, related, state,
-                               f"{what} is not valid YAML")
+        verdicts: list[DocumentVerdict] = []
+        found = self._documents(documents, error, path, first_line, source, related, state,
+                                f"{what} is not valid YAML", verdicts)
+        self.ledger.verdicts += [(None, v) for v in verdicts]
+        return found
 
     def _documents(self, documents: Iterable[Document], error: YamlError | None, path: str,
                    first_line: int, source: Source, related: tuple[Location, ...], state: ShellState,
-                   unreadable: str) -> list[Diagnostic]:
+                   unreadable: str, verdicts: list[DocumentVerdict]) -> list[Diagnostic]:
         found: list[Diagnostic] = []
         numbered = source != "slide"
         for number, doc in enumerate(documents, 1):
@@ -133,7 +182,7 @@ class Manifests:
             found += of_doc
             kind, name = _kind_name(doc.data)
             if numbered:
-                self.verdicts.append(DocumentVerdict(
+                verdicts.append(DocumentVerdict(
                     path, number, first_line + doc.line - 1, kind, name,
                     [d.message for d in of_doc if d.is_error],
                     here_document=None if source == "file" else self._text))

@@ -121,6 +121,7 @@ class Programs:
         self.extra = frozenset(extra)
         self.tools = COURSE_TOOLS | self.extra
         self._installed: frozenset[str] | None = None
+        self.asked: list[tuple[str, str | None]] = []  # what PATH said of each name, in order
 
     def known(self, program: str, defined: Iterable[str] = ()) -> bool:
         return program in KNOWN_PROGRAMS or program in self.extra or program in defined
@@ -134,6 +135,8 @@ class Programs:
             return None
         if self._installed is None:  # read the course's setup files only when it matters
             self._installed = installed_by(self.repo)
-        if program in self._installed or shutil.which(program):  # a real program after all
+        if program in self._installed:
             return None
-        return near
+        found = shutil.which(program)
+        self.asked.append((program, found))  # the machine's answer: the results cache checks it
+        return None if found else near  # a real program after all

@@ -58,6 +58,15 @@ class ChapterResult:
         """The session's processes that outlived the chapter and were killed: warn at their steps."""
         self.warnings.extend(leftover_warnings(self.chapter, leftovers))
 
+    def lab_warnings(self, lab: LabResult) -> list[Diagnostic]:
+        """The warnings at one of this lab's steps; those at no step of any lab go to the last
+        lab, so that a report organised by lab still shows every one."""
+        steps = {(r.step.path, r.step.line) for r in lab.steps}
+        anywhere = {(r.step.path, r.step.line) for other in self.labs for r in other.steps}
+        last = bool(self.labs) and lab is self.labs[-1]
+        return [w for w in self.warnings if (w.path, w.line) in steps
+                or (last and (w.path, w.line) not in anywhere)]
+
 
 @dataclass(slots=True)
 class RunReport:
@@ -77,8 +86,11 @@ class RunReport:
         steps = [r for c in self.chapters for lab in c.labs for r in lab.steps]
         count = {s: sum(r.status == s for r in steps) for s in ("passed", "failed", "skipped", "not run")}
         where = f" on {self.mode} cluster {self.cluster}" if self.cluster else " without a cluster"
+        warned = len(self.warnings)
+        warnings = f", {warned} warning{'s' if warned != 1 else ''}" if warned else ""
         return (f"ran {len(self.chapters)} chapter(s){where}: {count['passed']} steps passed, "
-                f"{count['failed']} failed, {count['skipped']} skipped, {count['not run']} not run")
+                f"{count['failed']} failed, {count['skipped']} skipped, {count['not run']} not run"
+                f"{warnings}")
 
 
 def programs_needed(chapters: list[Chapter]) -> dict[str, list[str]]:
@@ -240,6 +252,7 @@ def junit_cases(report: RunReport):
                 failures.append(chapter.diagnostics)
             cases.append(Case(chapter=chapter.chapter.path, name=f"{lab.lab.path}:{lab.lab.line}",
                               failures=failures, output=output,
+                              warnings=[str(w) for w in chapter.lab_warnings(lab)],
                               skipped="not run: an earlier step failed" if lab.status == "not run"
                               else None,
                               seconds=sum(r.seconds for r in lab.steps)))

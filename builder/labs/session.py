@@ -2,7 +2,15 @@
 
 Completion and exit status come from a marker that bash itself prints before every prompt
 (PROMPT_COMMAND), made of two halves typed apart so that it can never be matched in a command's
-own text: nothing depends on what the prompt looks like or on a command's output format.
+own text: nothing depends on what the prompt looks like or on a command's output format. Its
+continuation prompt (PS2) is a marker too, so that a step is typed the way a trainee types it:
+one line at a time, the next when bash asks for it (the prompt is back, or the command goes on:
+a here-document, a `\\`, an open loop). Bash itself decides where a command ends.
+
+Lines still to type wait while a command runs (`kubectl get pods -w`). A stop key (`keys ^C`)
+drops them, as a terminal drops what was typed ahead, except that a later `wait` or stop key of
+the lab takes the next one up: two watches in one step, each stopped in turn, both run. This is
+the checker's model of a step's lines (builder/labs/check.py), so what it accepts, this replays.
 
 Whatever a chapter starts ends with it (builder/labs/reaper.py): what was still running is
 killed and reported, with the step after which it was first seen. Output is kept within bounds
@@ -23,7 +31,7 @@ from typing import ClassVar
 
 import pexpect
 
-from builder.labs.directives import directive, key_bytes, keys_bytes
+from builder.labs.directives import directive, key_bytes, keys_bytes, stops
 from builder.labs.reaper import Proc, Reaper, reaper
 from builder.labs.transcript import Scanner, Transcript, printable, step_output
 from builder.model import Step
@@ -72,6 +80,10 @@ class BashSession:
     _since: int = 0  # where the running command's output starts in the transcript
     _last_status: int | None = None
     _clipboard: str | None = None
+    _queue: list[str] = field(default_factory=list)  # the step's lines not typed yet
+    _held: bool = False  # a stop key dropped the queue: only a later wait or stop takes it up
+    _wants_more: bool = False  # bash asked for more (PS2) and the step had no line left
+    _scanned: int = 0  # where the marker scan goes on from in the transcript
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -83,12 +95,12 @@ class BashSession:
             env=self.env, encoding="utf-8", codec_errors="replace", echo=False,
             dimensions=(50, 200), timeout=None, preexec_fn=tracker.preexec)
         self._reaper = tracker.started(self._child.pid)
-        # The marker's halves are typed apart: only bash's printf joins them.
-        setup = (f"stty -echo 2>/dev/null; PS1=''; PS2=''; unset HISTFILE; "
-                 f"PROMPT_COMMAND='printf \"\\n%s%s:%s\\n\" __CK_ {self._token} $?'\n")
+        # The markers' halves are typed apart: only bash's printf and prompt expansion join them.
+        setup = (f"stty -echo 2>/dev/null; PS1=''; __ck={self._token}; PS2='\\n__CK_${{__ck}}:>\\n'; "
+                 f"unset HISTFILE; PROMPT_COMMAND='printf \"\\n%s%s:%s\\n\" __CK_ {self._token} $?'\n")
         self._child.send(setup)
         self._pending = True
-        if self._await_marker(20.0) is None:
+        if self._settle(20.0) is None:
             self.close()
             raise RuntimeError(f"bash did not start: {self.transcript.tail(500)!r}")
 
@@ -140,10 +152,17 @@ class BashSession:
         except (pexpect.EOF, OSError):
             result = StepResult(step, "failed", message="the shell session ended unexpectedly")
         result.seconds = time.monotonic() - started
-        output = re.sub(rf"\n?__CK_{self._token}:\d+\n", "\n", step_output(self.transcript, begin))
-        result.output = printable(output.strip("\n"))
+        result.output = printable(self._without_markers(step_output(self.transcript, begin)).strip("\n"))
         self._watch(step)
         return result
+
+    def _without_markers(self, text: str) -> str:
+        """The output as a terminal shows it: a marker leaves a line break only where the
+        command's output did not end with one."""
+        def gone(m: re.Match[str]) -> str:
+            return "" if m.start() == 0 or text[m.start() - 1] == "\n" else "\n"
+
+        return re.sub(rf"\n__CK_{self._token}:(?:\d+|>)\n", gone, text)
 
     def _watch(self, step: Step) -> None:
         """Note the processes running after this step, to name it if they are left at the end."""
@@ -176,12 +195,15 @@ class BashSession:
         return StepResult(step, "skipped", message=f"{step.method}: not replayed")
 
     def _run_command(self, step: Step, next_step: Step | None) -> StepResult:
-        waits = next_step is not None and (found := directive(next_step.method)) is not None \
-            and found.replay == "wait"
-        return self._command(step, keep_running=waits)
+        """A command keeps running when the lab waits for its output or stops it next."""
+        keeps = next_step is not None and (found := directive(next_step.method)) is not None \
+            and (found.replay == "wait" or stops(next_step.method, next_step.data))
+        return self._command(step, keep_running=keeps)
 
     def _wait(self, step: Step, _next: Step | None) -> StepResult:
         limit = self.timeouts.wait if step.method == "wait" else self.timeouts.longwait
+        if not self._pending and self._held and self._queue:
+            self._type_line(self._queue.pop(0), resumed=True)  # the step's next watch
         output = Scanner(self.transcript, self._since, overlap=0)
         if self._read_until(lambda: output.find(step.data), limit):
             return StepResult(step, "passed")
@@ -197,11 +219,26 @@ class BashSession:
         return self._type(step, keys_bytes(step.data))
 
     def _type(self, step: Step, text: str) -> StepResult:
+        if stops(step.method, step.data):
+            return self._stop(step, text)
         if not self._pending and text.endswith(("\r", "\n")):
             # typed at the prompt and entered: a command now runs, its marker will follow
+            self._drop_held()
             self._pending, self._since = True, self.transcript.end
         self._send(text)
         self._read_until(lambda: False, 0.3)  # let the terminal answer
+        return StepResult(step, "passed")
+
+    def _stop(self, step: Step, text: str) -> StepResult:
+        """^C or ^D: the running command ends and what the step had left to type is dropped, as
+        a terminal drops typed-ahead text; a later wait or stop takes the next line up."""
+        if not self._pending and self._held and self._queue:
+            self._queue.pop(0)  # the line this key would stop: never started
+            return StepResult(step, "passed")
+        self._held = bool(self._queue)
+        self._send(text)
+        self._read_until(lambda: not self._pending, GRACE_SECONDS)
+        self._read_until(lambda: False, 0.1)  # let the terminal answer
         return StepResult(step, "passed")
 
     def _paste(self, step: Step, _next: Step | None) -> StepResult:
@@ -233,18 +270,21 @@ class BashSession:
         if previous is None:
             return StepResult(step, "failed", message="the previous command is still running "
                               f"after {self.timeouts.step:g} s")
-        self._since = self.transcript.end
-        text = step.data if step.data.endswith("\n") else step.data + "\n"
-        # One group, one marker: several lines, here-documents and exports all stay in this shell.
-        self._send("{\n" + text + "}\n")
-        self._pending = True
+        first, *rest = step.data.removesuffix("\n").split("\n")
+        self._queue, self._held = rest, False
+        self._type_line(first, resumed=True)
         if keep_running:
             return StepResult(step, "passed")
-        status = self._await_marker(self.timeouts.step)
+        status = self._settle(self.timeouts.step)
+        if self._wants_more:
+            self._interrupt_foreground(marker_wait=GRACE_SECONDS)
+            return StepResult(step, "failed", message="bash still waits for the rest of the "
+                              "command (an unclosed quote, here-document or `\\`?): stopped with ^C")
         if status is None:
             self._interrupt_foreground(marker_wait=GRACE_SECONDS)
             return StepResult(step, "failed", message=f"timed out after {self.timeouts.step:g} s: "
                               "stopped with SIGINT, SIGTERM, SIGKILL")
+        # The step's status is `$?` after its last line, as the reference runner checked it.
         if status != 0:
             return StepResult(step, "failed", exit_code=status,
                               message=f"exited with status {status}")
@@ -270,30 +310,51 @@ class BashSession:
         assert self._child is not None
         self._child.send(text)
 
+    def _type_line(self, line: str, resumed: bool) -> None:
+        """Type one line of a step; `resumed`: it starts a command whose output a wait reads."""
+        if resumed:
+            self._since = self.transcript.end
+        self._held, self._wants_more, self._pending = False, False, True
+        self._send(line + "\n")
+
+    def _drop_held(self) -> None:
+        if self._held:
+            self._queue.clear()
+            self._held = False
+
     def _finish(self, limit: float) -> int | None:
-        """Wait for the running command (if any) to give the prompt back; its exit status."""
-        if not self._pending:
+        """Wait for the running command (if any) and the step's lines left to type to give the
+        prompt back; the last exit status. Lines a stop key dropped stay dropped."""
+        self._drop_held()
+        if not self._pending and not self._queue:
             return self._last_status if self._last_status is not None else 0
-        return self._await_marker(limit)
+        return self._settle(limit)
 
-    def _await_marker(self, limit: float) -> int | None:
-        pattern = re.compile(rf"__CK_{self._token}:(\d+)\n")
-        output = Scanner(self.transcript, self._since, overlap=64)
-        found: list[tuple[re.Match[str], int]] = []
+    def _settle(self, limit: float) -> int | None:
+        """Read until the prompt is back with nothing left to type (or bash wants more than the
+        step has); the last exit status, or None at the limit."""
+        def settled() -> bool:
+            return self._wants_more or (not self._pending and (self._held or not self._queue))
 
-        def seen() -> bool:
-            hit = output.search(pattern)
-            if hit:
-                found.append(hit)
-            return hit is not None
+        return self._last_status if self._read_until(settled, limit) else None
 
-        if not self._read_until(seen, limit):
-            return None
-        m, end = found[-1]
-        self._pending = False
-        self._since = end
-        self._last_status = int(m.group(1))
-        return self._last_status
+    def _markers(self) -> None:
+        """Follow bash's prompts in what arrived: each one lets the step's next line be typed."""
+        pattern = re.compile(rf"__CK_{self._token}:(\d+|>)\n")
+        begin = max(self._scanned, self.transcript.start)
+        text = self.transcript.since(begin)
+        last = 0
+        for m in pattern.finditer(text):
+            last = m.end()
+            if m.group(1) != ">":
+                self._pending, self._last_status = False, int(m.group(1))
+                if self._queue and not self._held:
+                    self._type_line(self._queue.pop(0), resumed=False)
+            elif self._queue:
+                self._send(self._queue.pop(0) + "\n")  # the command goes on: its next line
+            else:
+                self._wants_more = True
+        self._scanned = max(begin + last, self.transcript.end - 64)
 
     def _read_until(self, done: Callable[[], bool], limit: float) -> bool:
         assert self._child is not None
@@ -309,20 +370,23 @@ class BashSession:
             except pexpect.TIMEOUT:
                 continue
             self.transcript.append(ANSI_RE.sub("", chunk))
+            self._markers()
 
     def _interrupt_foreground(self, marker_wait: float) -> None:
         """Stop whatever runs in the foreground, children included: SIGINT, then SIGTERM, then
         SIGKILL to the terminal's foreground process group, until nothing is left in it."""
         child = self._child
+        self._queue.clear()  # a stopped step types nothing more
+        self._wants_more = False
         if child is None or not self._pending:
             return
         try:
             group = os.tcgetpgrp(child.child_fd)
         except OSError:
             return
-        if group == child.pid:  # bash itself is in the foreground (a builtin, a loop)
+        if group == child.pid:  # bash itself is in the foreground (a builtin, a loop, PS2)
             child.sendintr()
-            self._await_marker(marker_wait)
+            self._settle(marker_wait)
             return
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
             if not _group_alive(group):
@@ -334,7 +398,7 @@ class BashSession:
             deadline = time.monotonic() + marker_wait
             while _group_alive(group) and time.monotonic() < deadline:
                 self._read_until(lambda: False, 0.1)
-        self._await_marker(marker_wait)
+        self._settle(marker_wait)
 
 
 def _group_alive(group: int) -> bool:

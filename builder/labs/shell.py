@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 
 @dataclass(slots=True)
@@ -68,7 +69,18 @@ def _plain(script: str) -> list[Command] | None:
 
 
 def commands(script: str) -> list[Command]:
-    """The simple commands of a script, in order; raises ShellSyntaxError when bashlex cannot read it."""
+    """The simple commands of a script, in order; raises ShellSyntaxError when bashlex cannot read it.
+
+    Courses type the same lines again and again (`kubectl get pods`): each text is read once."""
+    return [replace(c) for c in _commands(script)]
+
+
+@lru_cache(maxsize=4096)
+def _commands(script: str) -> tuple[Command, ...]:
+    return tuple(_read(script))
+
+
+def _read(script: str) -> list[Command]:
     script = mask_placeholders(script)
     if only_comments(script):
         return []

@@ -228,12 +228,10 @@ def _manifest_arg(value: str, cmd: Command, recursive: bool, ctx: StepContext) -
             if edited:  # the trainee changed the file before: what it says now may be fixed then
                 found = replace(found, severity="warning" if found.is_error else found.severity,
                                 message=f"{found.message} (the lab edits this file first)")
-            labs = manifests.applied_by.setdefault((found.path, found.line, found.message), [])
-            if not labs:  # a file's finding is reported once, however many labs apply the file
+            # a file's finding is reported once, at the first lab that applies the file
+            if manifests.ledger.apply((found.path, found.line, found.message), ctx.related[0]):
                 yield Diagnostic(found.path, found.line, found.severity,
                                  f"{found.message} (applied at {ctx.step.path}:{line})", check=found.check)
-            if ctx.related[0] not in labs:
-                labs.append(ctx.related[0])
 
 
 def _repo_rel(value: str, ctx: StepContext) -> str | None:

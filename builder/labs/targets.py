@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.course import load_course
+from builder.course import load_course, no_cyclic_gc
 from builder.diagnostics import Diagnostic, error
 from builder.manifest import relpath
 from builder.model import Chapter, Deck, Entry
@@ -47,7 +47,8 @@ def resolve_targets(repo: Path, targets: list[Path], jobs: int | None = None) ->
             continue
         inside = f.resolve().is_relative_to(repo)
         extra.append(Entry(path=relpath(f, repo) if inside else str(f.resolve()), line=1))
-    course = load_course(repo, manifests if targets else None, jobs=jobs, extra=extra)
+    with no_cyclic_gc():  # as the build compiles: the parser's tokens are never cyclic
+        course = load_course(repo, manifests if targets else None, jobs=jobs, extra=extra)
     found.diagnostics.extend(course.decks.diagnostics)
     found.decks = course.decks.decks
     keys = [e.key for d in found.decks for e in d.entries] + [e.key for e in extra]

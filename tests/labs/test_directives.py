@@ -50,6 +50,48 @@ EXAMPLES = [
 ]
 
 
+# A step's lines typed one by one, the way the checker reads them: watches stopped in turn by a
+# stop key, lines a stop key drops when nothing later needs them, a watch stopped at once.
+WATCHES = """\
+- Two watches, each stopped in turn:
+  ```bash
+  (echo "first watch"; sleep 600)
+  (echo "second watch"; sleep 600)
+  ```
+
+<!--
+```wait first watch```
+```keys ^C```
+```wait second watch```
+```key C-c```
+-->
+
+- Three watches, the first stopped; a command is typed next:
+  ```bash
+  (echo "pods"; sleep 600)
+  (echo "replicasets"; sleep 600)
+  (echo "deployments"; sleep 600)
+  ```
+
+<!--
+```wait pods```
+```keys ^C```
+-->
+
+- A watch stopped at once:
+  ```bash
+  (echo watching; sleep 600)
+  ```
+
+<!-- ```key ^C``` -->
+
+- At the prompt again:
+  ```bash
+  echo "prompt is back"
+  ```
+"""
+
+
 def every_key() -> list[str]:
     return [*KEY_NAMES, *KEY_FORMS]
 
@@ -91,7 +133,15 @@ def chapter() -> str:
         -->
 
         ]
-        """).format(directives=directives, reader=textwrap.indent(RAW_READER, "  "), keys=keys)
+
+        ---
+
+        .lab[
+
+        {watches}
+        ]
+        """).format(directives=directives, reader=textwrap.indent(RAW_READER, "  "), keys=keys,
+                    watches=WATCHES)
 
 
 def coursekit(repo: Path, *args: str, cache: Path) -> subprocess.CompletedProcess[str]:

@@ -13,7 +13,7 @@ import pytest
 
 from builder.diagnostics import CourseError
 from builder.labs.kubectl import grammar as grammar_module
-from builder.labs.kubectl.cache import cache_file, load_grammar
+from builder.labs.kubectl.cache import GrammarLoader, cache_file, load_grammar
 from builder.labs.kubectl.grammar import KubectlGrammar
 from builder.labs.kubectl.run import find_kubectl, isolated_env
 
@@ -171,6 +171,29 @@ def test_a_changed_kubectl_binary_is_asked_its_version_again(learnt, tmp_path, m
     monkeypatch.setattr(subprocess, "run", lambda args, **kw: runs.append(list(args)) or real_run(args, **kw))
     assert load_grammar(kubectl=str(copy), cache_dir=cache).version == grammar.version
     assert [args[1:] for args in runs] == [["version", "--client", "-o", "json"]]
+
+
+@pytest.mark.slow
+def test_a_grammar_learnt_in_the_background_is_the_one_learnt_in_process(learnt, tmp_path) -> None:
+    """`labs check` learns kubectl's grammar in a process of its own while it compiles the
+    chapters: the same facts, kept in the same cache file."""
+    grammar, cache, _runs = learnt
+    loader = GrammarLoader(find_kubectl(), cache_dir=tmp_path).start()
+    assert loader.grammar().version == grammar.version
+    ours = json.loads(cache_file(tmp_path, grammar.version).read_text())
+    assert ours == json.loads(cache_file(cache, grammar.version).read_text())
+
+
+def test_a_kubectl_that_fails_in_the_background_is_a_course_error_here(tmp_path: Path) -> None:
+    fake = tmp_path / "kubectl"
+    version = '{"clientVersion": {"gitVersion": "v9.9.9"}}'
+    fake.write_text(f"#!/bin/sh\ncase \"$*\" in *version*) echo '{version}';;\n"
+                    '*) echo "kubectl: broken" >&2; exit 3;; esac\n')
+    fake.chmod(0o755)
+    loader = GrammarLoader(str(fake), cache_dir=tmp_path).start()
+    with pytest.raises(CourseError, match="failed: kubectl: broken"):
+        loader.grammar()
+    assert not cache_file(tmp_path, "v9.9.9").exists()
 
 
 def test_without_cache_a_missing_kubectl_is_a_course_error(tmp_path: Path) -> None:

@@ -281,3 +281,64 @@ def test_key_names(name, sent):
 
 def test_unknown_key_name():
     assert key_bytes("Escpe") is None
+
+
+WATCHES = """\
+.lab[
+
+- Watch two things; each is stopped in turn:
+  ```bash
+  (echo "first watch"; sleep 600)
+  (echo "second watch"; sleep 600)
+  ```
+
+<!--
+```wait first watch```
+```keys ^C```
+```wait second watch```
+```keys ^C```
+-->
+
+- Watch three things; only the first is stopped, then a command is typed:
+  ```bash
+  (echo "watching pods"; sleep 600)
+  (echo "watching replicasets"; sleep 600)
+  ```
+
+<!--
+```wait watching pods```
+```keys ^C```
+-->
+
+- A watch stopped at once:
+  ```bash
+  (echo "watching services"; sleep 600)
+  ```
+
+<!-- ```keys ^C``` -->
+
+- Then, at the prompt:
+  ```bash
+  echo "after the watches"
+  ```
+
+]
+"""
+
+
+@pytest.mark.slow
+def test_successive_watches_are_typed_line_by_line_and_stopped_in_turn(course, tmp_path):
+    """A step of several long-running lines is typed as a trainee types it: a line at the prompt,
+    the next when the prompt comes back, so `keys ^C` stops one watch and the next one runs."""
+    repo = write_course(course, WATCHES)
+    junit = tmp_path / "run.xml"
+    result = run_labs(repo, "--cluster", "none", "--step-timeout", "20", "--wait-timeout", "20",
+                      "--junit", str(junit))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "11 steps passed, 0 failed, 0 skipped, 0 not run" in result.stdout
+    [(_name, status, out)] = system_out(junit)
+    assert status == "passed"
+    printed = out.splitlines()  # what the commands printed, beside what was typed
+    assert {"first watch", "second watch", "after the watches"} <= set(printed)
+    # ^C drops the lines typed ahead, as a terminal does, when nothing later waits for them
+    assert "watching replicasets" not in printed

@@ -4,6 +4,7 @@ peak memory measured by the kernel."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import secrets
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -107,6 +109,39 @@ def test_every_process_a_chapter_started_is_gone_with_a_warning(tmp_path, tag, c
     assert "still ran when the chapter ended, so killed: " in warnings[0] and started in warnings[0]
     cgroups = own_cgroup()  # the run's cgroup (when it made one) is gone too
     assert cgroups is None or not list(cgroups.glob(f"coursekit-labs-{run['pid']}-*"))
+
+
+def test_the_leftover_warning_reaches_the_junit_file_and_the_html_report(tmp_path, tag):
+    """CI shows the JUnit file and the report page, not stderr: the warning must be there too,
+    on the lab of the step that started the process."""
+    repo = write_course(tmp_path, f"""\
+        .lab[
+        ```bash
+        echo first lab
+        ```
+        ]
+
+        ---
+
+        .lab[
+        ```bash
+        sleep {tag}8 &
+        ```
+        ]
+        """)
+    junit, page = tmp_path / "run.xml", tmp_path / "run.html"
+    run = labs_run(repo, "--junit", str(junit), "--report", str(page))
+    assert run["rc"] == 0, run["err"]
+    [warning] = [line for line in run["err"].splitlines() if ": warning: " in line]
+    assert warning.startswith("slides/ch.md:11: warning: ") and f"sleep {tag}8" in warning
+    assert "1 warning" in run["out"].splitlines()[-1]  # the summary line counts it
+    suite = ET.parse(junit).getroot().find("testsuite")
+    first, second = suite.findall("testcase")
+    assert first.findtext("system-err") is None
+    assert second.find("failure") is None  # a warning fails nothing
+    assert warning in second.findtext("system-err")
+    report = page.read_text()
+    assert html.escape(warning, quote=False) in report and "1 warning" in report
 
 
 def test_the_strongest_mechanism_here_is_a_cgroup_when_one_can_be_written(tmp_path, tag):

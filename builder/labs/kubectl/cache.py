@@ -2,7 +2,9 @@
 
 Learning the grammar costs seconds of kubectl runs; reading it back costs milliseconds. The
 version of a kubectl binary is itself remembered by the binary's path, size and modification
-time, so a warm check does not even start kubectl to ask it.
+time, so a warm check does not even start kubectl to ask it. When it must be learnt, it can be
+learnt in a process of its own (`GrammarLoader`) while the caller does something else: `labs
+check` compiles the chapters meanwhile.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import contextlib
 import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from builder.files import write_atomic
@@ -87,3 +91,39 @@ def load_grammar(kubectl: str | None = None, cache_dir: Path | None = None,
         data = learn(kubectl or find_kubectl(), version)
         write_json(path, data)
     return KubectlGrammar(data)
+
+
+class GrammarLoader:
+    """The grammar of this kubectl, read from the cache or learnt in the background: `start`
+    before other work, `grammar()` when it is needed (it waits, then loads as `load_grammar`)."""
+
+    def __init__(self, kubectl: str, cache_dir: Path | None = None) -> None:
+        self.kubectl = kubectl
+        self.cache_dir = cache_dir
+        self.version = kubectl_version(kubectl, cache_dir)
+        self._learner: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> GrammarLoader:
+        path = cache_file(self.cache_dir, self.version)
+        if _read_grammar(path, self.version) is None:
+            with contextlib.suppress(OSError):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                learner = [sys.executable, "-m", "builder.labs.kubectl.learn"]
+                self._learner = subprocess.Popen([*learner, self.kubectl, self.version, str(path)],
+                                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                                 stderr=subprocess.DEVNULL)
+        return self
+
+    def grammar(self) -> KubectlGrammar:
+        """Once the learner is done; what it could not learn is learnt here, with its error."""
+        if self._learner is not None:
+            self._learner.wait()
+            self._learner = None
+        return load_grammar(self.kubectl, self.cache_dir, self.version)
+
+    def stop(self) -> None:
+        """The caller gave up: the learner goes too (its kubectl runs end within a second)."""
+        if self._learner is not None:
+            self._learner.terminate()
+            self._learner.wait()
+            self._learner = None

@@ -80,6 +80,7 @@ class KubectlGrammar:
         self.spread = Counter(name for command in self.commands.values() for name in command.local)
         self._needs: dict[tuple[str, ...], list[list[Need]]] = {}
         self._positionals: dict[tuple[str, ...], bool] = {}
+        self._after_dash: dict[tuple[str, ...], bool] = {}
 
     def check(self, argv: list[str], plugins: Iterable[str] = (), hidden: Hidden | None = None) -> list[str]:
         """Errors about a split command line without its leading `kubectl`; empty when it is fine.
@@ -118,7 +119,12 @@ class KubectlGrammar:
     def _dash(self, parsed: Parsed) -> list[str]:
         """`kubectl exec POD COMMAND`: kubectl refuses a container command not after `--`."""
         command = parsed.command
-        if parsed.dashed or not command_after_dash(command):
+        if parsed.dashed:
+            return []
+        after = self._after_dash.get(command.path)
+        if after is None:
+            after = self._after_dash[command.path] = command_after_dash(command)
+        if not after:
             return []
         before = max((sum(need.positional for need in needs) for needs in self.needs(command)), default=0)
         if len(parsed.positionals) > before:

@@ -117,3 +117,25 @@ def _is_bool(default: str) -> bool:
 def _takes_value(name: str, default: str, optional: set[str]) -> bool:
     """Whether `--name word` makes `word` the flag's value (booleans and optional values don't)."""
     return not _is_bool(default) and name not in optional
+
+
+def main(argv: list[str]) -> int:
+    """`python -m builder.labs.kubectl.learn KUBECTL VERSION FILE`: learn in a process of its own
+    (`builder.labs.kubectl.cache.GrammarLoader`), the grammar written atomically to FILE."""
+    import json
+
+    from builder.diagnostics import CourseError
+    from builder.files import write_atomic
+
+    kubectl, version, out = argv
+    try:
+        write_atomic(Path(out), json.dumps(learn(kubectl, version), separators=(",", ":")))
+    except (CourseError, OSError):
+        return 1  # the caller learns again in its own process, and says what went wrong
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

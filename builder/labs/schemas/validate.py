@@ -54,6 +54,7 @@ class Schemas:
         self._crds: dict[tuple[str, str, str], Any] = {}
         self._crd_schemas: dict[tuple[str, str, str], str] = {}
         self._ambiguous: set[tuple[str, str, str]] = set()  # several different CRDs define it
+        self._known: dict[tuple[str, bool], tuple[Problem, ...]] = {}  # built-in kinds, by text
 
     @property
     def definitions(self) -> dict[str, Any]:
@@ -105,7 +106,25 @@ class Schemas:
             return [Problem("not-an-object", "", f"no {' or '.join(missing)}: not a Kubernetes object")]
         if doc["apiVersion"] == "v1" and doc["kind"] == "List":
             return self._validate_list(doc, crds)
-        return self._validate_object(doc, crds, partial)[:MAX_PROBLEMS]
+        memo = self._memo_key(doc, crds, partial)
+        if memo is not None and memo in self._known:
+            return list(self._known[memo])
+        problems = self._validate_object(doc, crds, partial)[:MAX_PROBLEMS]
+        if memo is not None:
+            self._known[memo] = tuple(problems)
+        return problems
+
+    def _memo_key(self, doc: dict[str, Any], crds: dict | None, partial: bool) -> tuple[str, bool] | None:
+        """Courses show and apply the same objects many times: a document of a built-in kind is
+        validated once per text. Custom resources depend on the CRDs applied so far: never kept."""
+        group, _, version = doc["apiVersion"].rpartition("/")
+        key = (group, version, doc["kind"])
+        if key in (crds or {}) or key in self._crds or key in self._ambiguous:
+            return None
+        try:
+            return json.dumps(doc, sort_keys=True, default=str), partial
+        except (TypeError, ValueError):  # keys of mixed types, a structure too deep
+            return None
 
     def _validate_list(self, doc: dict[str, Any], crds: dict | None) -> list[Problem]:
         """`kind: List` is kubectl's, not the API server's: check each item as its own object."""
