@@ -148,7 +148,7 @@ def _advance(ctx: StepContext, step: Step, manifests: Manifests, defined: set[st
     found = directive(step.method)
     if found is None:
         return
-    if step.method == "copy":
+    if step.method in ("copy", "copypaste"):
         state.copied = True
     if stops(step.method, step.data):
         state.running = max(state.running - 1, 0)  # the step's next line, if any, runs now

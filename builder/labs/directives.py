@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from builder.labs.state import ShellState
 
 # What the runner does with a step; builder.labs.session implements each one.
-Replay = Literal["command", "wait", "key", "keys", "copy", "paste", "check", "skip"]
+Replay = Literal["command", "wait", "key", "keys", "copy", "paste", "copypaste", "check", "skip"]
 # A check: (step, the chapter's shell so far) -> messages, each (severity, text).
 DirectiveCheck = Callable[[Step, "ShellState"], Iterable[tuple[str, str]]]
 
@@ -198,13 +198,14 @@ DIRECTIVES: dict[str, Directive] = _table(
               "type the text as it is; `keys ^C` alone sends the key, as the reference runner does"),
     Directive("copy", False, False, "copy", _check_copy, "keep the last match of a regex in the output"),
     Directive("paste", True, False, "paste", _check_paste, "type what copy kept"),
+    Directive("copypaste", True, False, "copypaste", _check_copy,
+              "older courses' copy and paste: type the last match of a regex in the output, line "
+              "breaks removed, and Enter; it runs as a command"),
     Directive("check", False, False, "check", _nothing, "check the exit status of the last command"),
     Directive("open", False, False, "skip", _nothing, "a trainee opens the URL in a browser"),
     Directive("tmux", False, False, "skip", _nothing, "a terminal multiplexer action"),
 )
 REPLAYS: frozenset[str] = frozenset(d.replay for d in DIRECTIVES.values())
-# Retired names the reference runner once knew, with what replaces them today.
-RETIRED = {"copypaste": "copy, then paste and key Enter"}
 
 
 def directive(method: str) -> Directive | None:

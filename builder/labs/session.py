@@ -25,7 +25,7 @@ import secrets
 import signal
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -259,10 +259,26 @@ class BashSession:
     def _copy_step(self, step: Step, _next: Step | None) -> StepResult:
         return self._copy(step)
 
+    def _copypaste(self, step: Step, _next: Step | None) -> StepResult:
+        """The 2019 runner's `copypaste`: the last match of the regex in the output (read across
+        lines), its line breaks removed as a screen copy would, typed and entered as a command."""
+        try:
+            pattern = re.compile(step.data.strip(), re.DOTALL)
+        except re.error as exc:
+            return StepResult(step, "failed", message=f"invalid regular expression: {exc}")
+        visible = "\n".join(self.transcript.since(self.transcript.start).split("\n")[-200:])
+        matches = [m.group(0) for m in pattern.finditer(visible)]
+        if not matches:
+            return StepResult(step, "failed", message=f"copypaste: {step.data.strip()!r} matches "
+                              "nothing in the output")
+        typed = matches[-1].replace("\n", "")
+        result = self._command(replace(step, data=typed), keep_running=False)
+        return replace(result, step=step, message=result.message or f"typed {typed!r}")
+
     # One behaviour per `replay` of the directive table; a test checks that none is missing.
     _replays: ClassVar[dict[str, Callable[[BashSession, Step, Step | None], StepResult]]] = {
         "command": _run_command, "wait": _wait, "key": _key, "keys": _keys, "copy": _copy_step,
-        "paste": _paste, "check": _check, "skip": _skip,
+        "paste": _paste, "copypaste": _copypaste, "check": _check, "skip": _skip,
     }
 
     def _command(self, step: Step, keep_running: bool) -> StepResult:

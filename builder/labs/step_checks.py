@@ -15,7 +15,7 @@ from builder.diagnostics import Diagnostic
 from builder.files import OUTSIDE
 from builder.labs.bash_syntax import bash_parses
 from builder.labs.context import StepContext
-from builder.labs.directives import RETIRED, directive, nearest_directive
+from builder.labs.directives import directive, nearest_directive
 from builder.labs.paths import is_pattern
 from builder.labs.shell import Command, mask_placeholders
 from builder.model import Step
@@ -47,10 +47,6 @@ def _unknown_method(step: Step, ctx: StepContext) -> Iterator[Diagnostic]:
     """A fence whose method no runner knows: a directive misspelt, or content shown to trainees."""
     if not step.method:
         return  # no info string: shown to trainees, not typed
-    if step.method in RETIRED:
-        yield _diag(ctx, step.line, "error", f"unknown lab directive {step.method!r}: the runner no longer "
-                    f"knows it (use {RETIRED[step.method]})")
-        return
     close = nearest_directive(step.method)
     if step.hidden:
         hint = f" (did you mean {close!r}?)" if close else ""

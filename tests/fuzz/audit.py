@@ -14,6 +14,10 @@ events while a `Watch` is armed. What a run may open, and why:
   package's version reads every distribution's metadata on `sys.path`, and an editable install
   keeps coursekit's (`coursekit.egg-info`) in the checkout;
 - `$XDG_CACHE_HOME/coursekit`: kubectl's grammar learnt once (and mermaid's build, when cached);
+  the build cache, wherever `COURSEKIT_BUILD_CACHE` puts it (the suite puts it in a temporary
+  folder);
+- the folders of `sys.path` themselves, listed but not read into: `labs check` keys its kept
+  results by the installed distributions' names;
 - the system's time zone database (`zoneinfo.TZPATH`): Babel loads the local zone when imported,
   and CronJob time zones are looked up there (tzdata's copy in the venv comes second);
 - `/dev/null`: the standard input of the subprocesses the checks start (`bash -n`, kubectl);
@@ -46,12 +50,15 @@ class Watch:
     def __init__(self, allowed: list[Path]) -> None:
         self.allowed = [str(p.resolve()) for p in allowed]
         self.created: list[str] = []  # what the run made in the temporary folder
+        self.listable = {os.path.realpath(p or ".") for p in sys.path}  # listed, not read into
         self.seen: list[tuple[str, str]] = []  # (event, path) outside what is allowed
 
     def check(self, event: str, path: str, creates: bool = False) -> None:
         real = os.path.realpath(path)
         if creates and os.path.dirname(real) == os.path.realpath(tempfile.gettempdir()):
             self.created.append(real)
+            return
+        if event in ("os.listdir", "os.scandir") and real in self.listable:
             return
         if not any(real == root or real.startswith(root.rstrip("/") + "/")
                    for root in self.allowed + self.created):
@@ -107,9 +114,10 @@ def _install() -> None:
 def allowed_roots(repo: Path, cache: Path) -> list[Path]:
     """What a command on `repo` may open (see the module's docstring for why each)."""
     import builder
+    from builder.course.cache import cache_root
 
     prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
     metadata = {Path(str(d._path)) for d in importlib.metadata.distributions()  # type: ignore[attr-defined]
                 if getattr(d, "_path", None) is not None}
     return [repo, *map(Path, prefixes), Path(builder.__file__).parent, *metadata,
-            cache / "coursekit", *map(Path, zoneinfo.TZPATH), Path(os.devnull)]
+            cache / "coursekit", cache_root(), *map(Path, zoneinfo.TZPATH), Path(os.devnull)]

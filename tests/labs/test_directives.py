@@ -35,6 +35,7 @@ print("read", len(seen), "bytes")
 EXAMPLES = [
     ("bash", "```bash\necho token=abc123\n```"),
     ("copy", "<!-- ```copy token=(\\w+)``` -->"),
+    ("copypaste", "<!-- ```copypaste tok.n=\\w+``` -->"),
     ("keys", "<!-- ```keys echo pasted-``` -->"),
     ("paste", "<!-- ```paste``` -->"),
     ("key", "<!-- ```key Enter``` -->"),
