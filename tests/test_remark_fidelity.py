@@ -6,7 +6,10 @@ Markdown is shown by remark itself: the remark.min.js that a real course ships (
 shared corpus beside the project, or named by COURSEKIT_REMARK_JS), run under node with jsdom
 (npm package, pinned, fetched once into ~/.cache/coursekit). None of remark's code is in the
 project. The slide count, each slide's visible text (whitespace aside) and classes must agree.
-Without node, npm or a remark.min.js the test is skipped locally and fails in CI.
+Without node or npm the test is skipped locally and fails in CI. Without a remark.min.js it is
+skipped everywhere, CI included, and says so: remark's build comes with a course (the project
+ships none of its code, and npm has only its unbuilt sources), so a clone with no course beside
+it has nothing to compare with.
 """
 
 from __future__ import annotations
@@ -45,10 +48,11 @@ def _remark_js() -> Path | None:
 
 
 @pytest.fixture(scope="module")
-def remark_js(missing_tool) -> Path:
+def remark_js() -> Path:
     found = _remark_js()
     if found is None:
-        missing_tool("no remark.min.js: set COURSEKIT_REMARK_JS, or keep shared/corpus beside the project")
+        pytest.skip("no remark.min.js to compare with: set COURSEKIT_REMARK_JS to a course's own, "
+                    "or keep shared/corpus beside the project")
     return found
 
 
