@@ -345,6 +345,9 @@ async def _thumbnail(tab, index: int) -> bytes:
     """The slide as the room sees it, small: the deck scaled into a 480x270 window."""
     if tab.viewport_size != THUMB:
         await tab.set_viewport_size(THUMB)
+        # the deck rescales on resize: a picture taken in between shows old and new layouts
+        await tab.evaluate("""() => new Promise(done =>
+            requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50))))""")
     await tab.evaluate("""n => new Promise(done => {
         const shown = () => requestAnimationFrame(() => requestAnimationFrame(done));
         if (location.hash === '#' + n) { shown(); return; }
