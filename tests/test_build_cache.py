@@ -93,6 +93,22 @@ def test_nothing_changed_nothing_parsed_nothing_written(repo: Path, parsed: list
     assert [(o.path, o.slides) for o in again.outputs] == [(o.path, o.slides) for o in first.outputs]
 
 
+def test_a_rebuild_started_from_another_folder_is_still_a_no_op(repo: Path, tmp_path: Path):
+    """The key does not depend on where coursekit is started: `python -m builder` from a folder
+    holding a `*.egg-info` (a checkout) once keyed every chapter afresh (sys.path's head)."""
+    here = tmp_path / "elsewhere"
+    (here / "other-1.0.dist-info").mkdir(parents=True)
+    command = [sys.executable, "-m", "builder", "build", "-q", "--jobs", "1", "--repo", str(repo)]
+    subprocess.run(command, check=True, cwd=tmp_path)
+    before = files(repo / "dist")
+    parsed_again = subprocess.run(
+        [sys.executable, "-c", "import sys; from builder.build import build; "
+         f"r = build(__import__('pathlib').Path({str(repo)!r}), jobs=1); print(r.compiled)"],
+        check=True, cwd=here, capture_output=True, text=True).stdout.strip()
+    assert parsed_again == "0"
+    assert files(repo / "dist") == before
+
+
 def test_one_chapter_changed_only_it_is_parsed_and_only_its_decks_written(repo: Path,
                                                                          parsed: list[str]):
     build(repo, jobs=1)

@@ -142,9 +142,15 @@ def package_digest() -> str:
 @cache
 def distributions() -> tuple[str, ...]:
     """The installed distributions with their versions (the names of their metadata folders):
-    a new markdown-it or Pygments renders differently. Cheaper than importlib.metadata."""
+    a new markdown-it or Pygments renders differently. Cheaper than importlib.metadata.
+
+    Only the installation's package folders count: the script's folder or the working folder
+    at the head of `sys.path` would make the key depend on where coursekit was started from
+    (a checkout holds `coursekit.egg-info`; coursekit's own code is in `package_digest`)."""
     found = set()
     for entry in sys.path:
+        if os.path.basename(entry.rstrip(os.sep)) not in ("site-packages", "dist-packages"):
+            continue
         try:
             names = os.listdir(entry or ".")
         except OSError:

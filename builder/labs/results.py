@@ -38,6 +38,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from builder.course.cache import distributions
 from builder.diagnostics import Diagnostic, Location
 from builder.files import write_atomic
 from builder.labs.check import ChapterCheck
@@ -68,14 +69,6 @@ def code_digest() -> str:
     for path in sorted(PACKAGE.rglob("*.py")):
         h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
-
-
-def _distributions() -> tuple[str, ...]:
-    found: set[str] = set()
-    for entry in sys.path:
-        with contextlib.suppress(OSError):
-            found.update(n for n in os.listdir(entry or ".") if n.endswith((".dist-info", ".egg-info")))
-    return tuple(sorted(found))
 
 
 def _identity(program: str) -> str:
@@ -156,7 +149,7 @@ class ResultCache:
         own |= {posixpath.normpath(f) for c in chapters for f in c.includes}
         caches = cache_dir_of(None).resolve()  # caches kept in the repository are not part of it
         state = repository_state(env.repo, own, caches if caches.is_relative_to(env.repo) else None)
-        self.key = _digest(FORMAT, code_digest(), _distributions(), sys.version,
+        self.key = _digest(FORMAT, code_digest(), distributions(), sys.version,
                            asdict(env.settings), env.grammar.version, GRAMMAR_FORMAT,
                            env.schemas.version, _identity("bash"), state)
         self._old = self._read()
