@@ -141,8 +141,14 @@ def _shown(path: Path, repo: Path) -> str:
 @lru_cache(maxsize=8192)
 def _chapter(rel: str, repo: Path, shared: tuple[str, ...]) -> Path | None:
     """Where a chapter entry really leads, if inside the course (decks share chapters: each is
-    resolved once)."""
+    resolved once per reading of the course, see `forget_resolved`)."""
     return contained(repo, posixpath.join("slides", rel), shared)
+
+
+def forget_resolved() -> None:
+    """Resolve chapter entries afresh: a long-lived process (serve) reads the course again after
+    edits, and a file replaced by a link out of the repository must be judged as it is now."""
+    _chapter.cache_clear()
 
 
 def _line(node: yaml.Node) -> int:

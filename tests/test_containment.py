@@ -145,3 +145,17 @@ def test_a_shared_folder_named_in_the_settings_may_be_read(repo, outside, course
     code, out = build(repo, capsys)
     assert code == 0, out
     assert SECRET in (repo / "dist/en/d.html").read_text()
+
+
+def test_a_chapter_replaced_by_a_link_out_is_refused_on_the_next_reading(repo, outside, course, capsys):
+    """A long-lived process (serve) reads the course again after each edit: a chapter that was
+    inside, then replaced by a link out of the repository, is judged as it is now."""
+    course.write("slides/ch.md", "# Inside\n")
+    code, _ = build(repo, capsys)
+    assert code == 0
+    (repo / "slides" / "ch.md").unlink()
+    (repo / "slides" / "ch.md").symlink_to(outside / "secret.md")
+    code, out = build(repo, capsys)
+    assert code == 1
+    assert "slides/d.yml:3:" in out and "outside the repository" in out, out
+    assert SECRET not in out and SECRET not in dist_text(repo)

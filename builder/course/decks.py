@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.diagnostics import Diagnostic, error, note
-from builder.manifest import read_manifest, relpath
+from builder.manifest import forget_resolved, read_manifest, relpath
 from builder.model import Deck
 
 
@@ -38,6 +38,7 @@ def load_decks(repo: Path, manifests: list[Path] | None = None, shared: tuple[st
     """The decks named (each must be one), or every deck in `slides/` when `manifests` is None;
     `shared`: the folders outside the repository that the settings let chapters come from."""
     repo = repo.resolve()
+    forget_resolved()
     named = manifests is not None
     paths = list(manifests) if named else find_manifests(repo)
     found = Decks()
