@@ -63,7 +63,7 @@ fuzz: setup
 
 # BENCH picks benchmarks (default: all); CORPUS=path measures issue 15's realistic figures on
 # that course instead of the synthetic one (read in place, built into bench-out/).
-BENCH ?= build labs serve browser realistic lint
+BENCH ?= build labs serve browser realistic lint hostile
 bench: setup
 	$(if $(filter build,$(BENCH)),$(BIN)/python tests/bench/bench_build.py)
 	$(if $(filter labs,$(BENCH)),$(BIN)/python tests/bench/bench_labs.py)
@@ -71,6 +71,7 @@ bench: setup
 	$(if $(filter browser,$(BENCH)),$(BIN)/python tests/bench/bench_browser.py)
 	$(if $(filter realistic,$(BENCH)),$(BIN)/python tests/bench/bench_realistic.py $(if $(CORPUS),--corpus "$(CORPUS)"))
 	$(if $(filter lint,$(BENCH)),$(BIN)/python tests/bench/bench_lint.py)
+	$(if $(filter hostile,$(BENCH)),$(BIN)/python tests/bench/bench_hostile.py)
 
 clean:
 	rm -rf dist bench-out

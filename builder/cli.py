@@ -7,6 +7,7 @@ import copy
 import os
 import signal
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 from builder.diagnostics import CourseError, CourseErrors
@@ -475,14 +476,24 @@ def _shown(found, repo: Path) -> str:
     """`path:line: message` with the path relative to where the user is, for click-through."""
     from dataclasses import is_dataclass, replace
 
-    target = repo / found.path
-    if repo.resolve() != Path.cwd().resolve() and target.exists():
+    shown = _relative(repo, found.path)
+    if shown is not None:
         if is_dataclass(found):
-            found = replace(found, path=os.path.relpath(target))
+            found = replace(found, path=shown)
         else:
             found = copy.copy(found)
-            found.path = os.path.relpath(target)
+            found.path = shown
     return str(found)
+
+
+@lru_cache(maxsize=4096)
+def _relative(repo: Path, path: str) -> str | None:
+    """Where a repository path is from the working folder, when that differs (asked once per
+    file: a chapter may have thousands of findings)."""
+    target = repo / path
+    if repo.resolve() != Path.cwd().resolve() and target.exists():
+        return os.path.relpath(target)
+    return None
 
 
 class _Version(argparse.Action):
