@@ -3,6 +3,7 @@ since they only run on GitHub."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -73,13 +74,29 @@ def test_kind_job_compares_labs_check_with_the_api_server():
     names = [s.get("name", s.get("uses")) for s in kind["steps"]]
     dry = next(s for s in kind["steps"] if s.get("id") == "dry-run")
     assert names.index(dry["name"]) < names.index("Replay the labs")
-    assert "labs check -q --verdicts dist/verdicts.json" in dry["run"]
+    # the checker targets the cluster's own release, read from the cluster
+    assert 'labs check -q --k8s-version "$server" --verdicts dist/verdicts.json' in dry["run"]
+    assert "kubectl version -o json --context kind-coursekit" in dry["run"]
     assert "labs dry-run --verdicts dist/verdicts.json --context kind-coursekit" in dry["run"]
     assert "|| true" not in dry["run"]  # the comparison's exit status fails the job
     replay = next(s for s in kind["steps"] if s.get("name") == "Replay the labs")
     assert "cancelled()" in replay["if"]
     uploads = [s for s in kind["steps"] if s.get("uses", "").startswith("actions/upload-artifact")]
     assert any("dist/dry-run.md" in u["with"]["path"] for u in uploads)
+
+
+def test_the_dry_run_reads_the_release_as_labs_check_takes_it():
+    """The one-liner that turns `kubectl version -o json` into `--k8s-version X.Y`, run on what
+    kubectl prints (a `+` in the minor version, as some providers report it, is dropped)."""
+    dry = next(s for s in yaml.safe_load(WORKFLOW.read_text())["jobs"]["kind"]["steps"]
+               if s.get("id") == "dry-run")
+    code = dry["run"].split("python3 -c '", 1)[1].split("'", 1)[0]
+    for minor, expected in (("33", "1.33"), ("33+", "1.33")):
+        answer = json.dumps({"clientVersion": {"major": "1", "minor": "32"},
+                             "serverVersion": {"major": "1", "minor": minor}})
+        run = subprocess.run([sys.executable, "-c", code], input=answer, text=True,
+                             capture_output=True, check=True)
+        assert run.stdout.strip() == expected
 
 
 def _runs(job: dict) -> list[str]:
