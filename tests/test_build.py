@@ -213,6 +213,7 @@ def test_pictures_in_raw_html_are_copied_and_checked_like_markdown_ones(tmp_path
     assert result.stderr.strip() == "slides/a.md:7: warning: image not found: slides/images/gone.png"
 
 
+@pytest.mark.slow  # seconds of work: make test runs it, test-fast does not
 @pytest.mark.parametrize("line", [".a[" * 50_000, "x.a[`[`" * 20_000, "a.b" * 50_000,
                                   "-.a-" * 50_000 + "[", ".a[.b[" * 25_000 + "]" * 100])
 def test_a_line_of_many_unclosed_macros_builds(course, capsys, line: str):

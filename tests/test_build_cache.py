@@ -93,6 +93,7 @@ def test_nothing_changed_nothing_parsed_nothing_written(repo: Path, parsed: list
     assert [(o.path, o.slides) for o in again.outputs] == [(o.path, o.slides) for o in first.outputs]
 
 
+@pytest.mark.slow  # seconds of work: make test runs it, test-fast does not
 def test_a_rebuild_started_from_another_folder_is_still_a_no_op(repo: Path, tmp_path: Path):
     """The key does not depend on where coursekit is started: `python -m builder` from a folder
     holding a `*.egg-info` (a checkout) once keyed every chapter afresh (sys.path's head)."""
@@ -218,6 +219,7 @@ def test_the_cache_lives_outside_the_output_and_the_course(repo: Path, tmp_path:
     assert folder(repo).is_relative_to(tmp_path / "xdg" / "coursekit" / "builds")
 
 
+@pytest.mark.slow  # seconds of work: make test runs it, test-fast does not
 def test_the_cli_has_no_cache(repo: Path):
     def run(*args: str) -> str:
         done = subprocess.run([sys.executable, "-m", "builder", "build", "--repo", str(repo),

@@ -54,6 +54,7 @@ def test_every_error_of_a_run_is_reported(two_decks):
     assert "built 0 of 2 decks, 2 failed" in result.stdout
 
 
+@pytest.mark.slow  # seconds of work: make test runs it, test-fast does not
 def test_strict_makes_a_warning_an_error_for_its_deck_only(course):
     course.write("slides/a.md", "# Alpha\n\n![x](images/missing.png)\n")
     course.write("slides/b.md", "# Beta\n")
@@ -93,6 +94,7 @@ def test_naming_a_yaml_file_that_is_no_deck_is_an_error(course):
     assert result.stderr == "slides/events.yml:1: a deck manifest must be a mapping of keys\n"
 
 
+@pytest.mark.slow  # seconds of work: make test runs it, test-fast does not
 def test_an_older_course_builds_unchanged(course):
     """`chapters:` for `content:`, `.exercise[` for `.lab[`: a 2019 course as it was written."""
     course.write("slides/k8s/run.md", "# Running\n\n.exercise[\n\n- Run:\n  ```bash\n  echo hi\n"

@@ -7,6 +7,8 @@ import random
 import re
 from collections import Counter
 
+import pytest
+
 from builder.course import translations as tr
 
 PIECES = ["`", "``", "@@", "@@TOC@@", "@@LINK[x]", "[", "]", "(", ")", "](", ".", ".lab[", ".x.y[",
@@ -34,6 +36,7 @@ def plain_translatable(msgid: str) -> bool:
     return bool(tr._LETTERS.search(rest))
 
 
+@pytest.mark.slow  # seconds of work: make test runs it, test-fast does not
 def test_the_quick_checks_agree_with_the_plain_ones():
     rng = random.Random(15)
     for _ in range(20000):

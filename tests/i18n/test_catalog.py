@@ -89,6 +89,7 @@ def test_placeholders_and_what_is_translatable():
     assert translatable("Check `it`")
 
 
+@pytest.mark.slow  # seconds of work: make test runs it, test-fast does not
 def test_extract_update_keeps_translations_and_marks_changes_fuzzy(repo):
     assert cli(repo, "i18n", "extract").returncode == 0
     assert (repo / "slides/locale/templates/ch.pot").exists()
@@ -133,6 +134,7 @@ def test_fuzzy_translation_is_not_used(repo):
     assert "Say hello to the room." in (repo / "dist/fr/deck.html").read_text()
 
 
+@pytest.mark.slow  # seconds of work: make test runs it, test-fast does not
 def test_a_translation_that_drops_a_placeholder_is_an_error(repo):
     cli(repo, "i18n", "update", "fr")
     path = po(repo)

@@ -9,6 +9,8 @@ import sys
 from html import unescape
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -40,6 +42,7 @@ def test_outlines_in_both_languages(built_course):
     assert "- Exemple : lancer un cluster Consul" in markdown
 
 
+@pytest.mark.slow  # seconds of work: make test runs it, test-fast does not
 def test_a_changed_english_sentence_goes_fuzzy_and_shows_in_english(tmp_path):
     repo = tmp_path / "course"
     for name in ("slides", "k8s"):

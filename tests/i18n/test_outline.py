@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from builder.build import build
 
 
@@ -31,6 +33,7 @@ def test_items_without_a_heading_sit_under_their_part(course):
     assert "## Alpha title\n\n- Only an item" in (course.root / "dist/en/deck-outline.md").read_text()
 
 
+@pytest.mark.slow  # seconds of work: make test runs it, test-fast does not
 def test_status_reports_outline_shape_differences(course):
     course.write("slides/a.md", "# Alpha\n\n???\n\n:EN:- One\n:EN:- Two\n:FR:- Un\n")
     course.write("slides/b.md", "# Beta\n\n???\n\n:EN:- Alone\n")

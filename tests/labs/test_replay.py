@@ -167,6 +167,7 @@ def test_engine_semantics_in_one_shell(course, tmp_path):
     assert 'href="' in report and "#src:slides/ch.md:" in report and "server ready" in report
 
 
+@pytest.mark.slow  # seconds of work: make test runs it, test-fast does not
 def test_failing_step_is_reported_at_its_line_and_stops_the_chapter(course, tmp_path):
     repo = write_course(course, FAILING)
     junit = tmp_path / "run.xml"

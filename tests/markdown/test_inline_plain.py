@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import string
 
+import pytest
+
 from builder.markdown.inline import join_text, parse_inline
 from builder.markdown.parser import markdown
 
@@ -19,6 +21,7 @@ def parsed(text: str) -> list[dict]:
     return [t.as_dict() for t in join_text(found)]
 
 
+@pytest.mark.slow  # seconds of work: make test runs it, test-fast does not
 def test_any_text_gives_what_the_parser_gives():
     rng = random.Random(15)
     plain = 0

@@ -37,6 +37,7 @@ def test_include_cycle_is_an_error(course):
         load_source("@@INCLUDE[a.md]", "c.md", 1, course.root)
 
 
+@pytest.mark.slow  # seconds of work: make test runs it, test-fast does not
 def test_includes_that_multiply_past_the_cap_name_their_chain(course):
     """7 levels of 8 includes would be millions of lines: the expansion stops at the cap, and
     the error names the chain of includes that led there."""

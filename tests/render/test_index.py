@@ -56,6 +56,7 @@ def test_build_writes_an_index_of_every_deck(course):
     assert links and all((dist / link).is_file() for link in links)
 
 
+@pytest.mark.slow  # seconds of work: make test runs it, test-fast does not
 def test_an_index_in_the_build_language_keeps_decks_built_before(course):
     assert run_cli("build", "--lang", "fr", "slides/day.yml", cwd=course.root).returncode == 0
     assert run_cli("build", "--lang", "fr", "slides/short.yml", cwd=course.root).returncode == 0

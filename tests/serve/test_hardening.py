@@ -63,6 +63,7 @@ def test_the_host_given_with_host_is_accepted_too():
     assert not server_module.host_allowed("localhost:80:80", served_as="127.0.0.1")
 
 
+@pytest.mark.slow  # seconds of work: make test runs it, test-fast does not
 def test_a_client_that_disconnects_early_gives_no_traceback(site, capfd):
     port = site.server.server_address[1]
     (site.workspace.out / "en" / "big.svg").write_text("<svg>" + " " * 4_000_000 + "</svg>")
@@ -129,6 +130,7 @@ def test_a_burst_of_clients_waits_in_the_listen_queue(course):
     assert len(clients) == 128
 
 
+@pytest.mark.slow  # seconds of work: make test runs it, test-fast does not
 @pytest.mark.parametrize("sent", [b"", b"GET /en/both.html HTTP/1.1\r\nHost: 127.0.0.1\r\n"])
 def test_a_request_never_finished_does_not_hold_a_thread(site, sent):
     """A slowloris client sends a byte of header now and then, forever: the server must hang up

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from livesite import CHAPTER_A, Events, get, write
 
 from builder.serve.state import TEMPLATE_DIRS
@@ -106,6 +107,7 @@ def test_deleted_chapter_is_an_error_not_a_crash(site, events, course):
     assert "back again" in get(site, "/en/beta.html")[1]
 
 
+@pytest.mark.slow  # seconds of work: make test runs it, test-fast does not
 def test_editor_save_patterns_cause_one_rebuild(site, events, course):
     target = course.root / "slides/a.md"
     # vim: a probe file, a swap file, a backup, then the write; others: temp file + rename
@@ -121,6 +123,7 @@ def test_editor_save_patterns_cause_one_rebuild(site, events, course):
     assert "renamed in" in get(site, "/en/both.html")[1]
 
 
+@pytest.mark.slow  # seconds of work: make test runs it, test-fast does not
 def test_a_thousand_saves_leave_it_running_and_correct(site, events, course):
     target = course.root / "slides/a.md"
     for n in range(1000):
