@@ -290,7 +290,8 @@ def _open_cache(repo: Path, settings: Settings, langs: tuple[str, ...]) -> Chapt
     def catalogs(job: ChapterJob) -> list[str]:
         return [po_path(repo, lang, job.path).relative_to(repo).as_posix() for lang in extra]
 
-    return ChapterCache(repo, env, ",".join(langs), catalogs, _entry_classes)
+    return ChapterCache(repo, env, ",".join(langs), catalogs, _entry_classes,
+                        shared=settings.shared_folders)
 
 
 def _build(repo: Path, out: Path | None, manifests: list[Path] | None,

@@ -116,6 +116,8 @@ def _parser() -> argparse.ArgumentParser:
     ls.add_argument("--repo", type=Path, default=Path("."))
     _format_option(ls)
     ls.add_argument("--strict", action="store_true", help="warnings count as errors")
+    ls.add_argument("--no-cache", action="store_true",
+                    help="parse every chapter again rather than take unchanged ones from the cache")
     ls.add_argument("targets", nargs="*", type=Path, metavar="TARGET",
                     help="deck manifests or chapter files (default: every chapter of every deck)")
     ls.set_defaults(func=_labs_list)
@@ -300,7 +302,7 @@ def _labs_list(args: argparse.Namespace) -> int:
     from builder.diagnostics import emit, strict
     from builder.labs.targets import resolve_targets
 
-    found = resolve_targets(args.repo, _targets(args))
+    found = resolve_targets(args.repo, _targets(args), cache=not args.no_cache)
     chapters = found.chapters
     problems = strict(found.diagnostics, args.strict)
     # What could not be read goes to stderr, as lines: stdout is the list (text or JSON).
@@ -341,7 +343,7 @@ def _labs_check(args: argparse.Namespace) -> int:
     kubectl = args.kubectl or find_kubectl()
     loader = GrammarLoader(kubectl).start()  # kubectl's grammar, learnt meanwhile if it must be
     try:
-        targets = resolve_targets(repo, _targets(args))
+        targets = resolve_targets(repo, _targets(args), cache=not args.no_cache)
         grammar = loader.grammar()
     finally:
         loader.stop()

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 from builder.course.chapters import by_fields
 from builder.course.pictures import pictures
 from builder.diagnostics import Diagnostic, Location
-from builder.files import real_path, write_atomic
+from builder.files import contained, real_path, write_atomic
 from builder.model import Chapter, Increment, OutlineTag, Slide, Title
 
 if TYPE_CHECKING:
@@ -243,8 +243,12 @@ class ChapterCache:
     def __init__(self, repo: Path, env: str, variant: str = "",
                  extra_files: Callable[[ChapterJob], Iterable[str]] = lambda job: (),
                  classes: Callable[[], Iterable[type]] = tuple,
-                 folder: Path | None = None) -> None:
+                 folder: Path | None = None,
+                 kept: Callable[[Chapter], Chapter] | None = None,
+                 shared: tuple[str, ...] = ()) -> None:
         self.repo = repo.resolve()
+        self.shared = shared  # the folders outside the repository that the settings allow
+        self.kept = kept or slim  # what of a chapter an entry keeps (decks need less than labs)
         self.folder = folder or cache_root() / digest(str(self.repo))[:24]
         self.env = env
         self.variant = variant
@@ -303,9 +307,12 @@ class ChapterCache:
     # -- chapters ------------------------------------------------------------------------
 
     def _file(self, rel: str) -> str:
+        """A file's content digest; a file that now leads out of the repository is not read
+        (its key changes, so the chapter is compiled again and refused at its line)."""
         found = self._digests.get(rel)
         if found is None:
-            found = self._digests[rel] = file_digest(self.repo / rel)
+            real = contained(self.repo, rel, self.shared)
+            found = self._digests[rel] = "outside" if real is None else file_digest(real)
         return found
 
     def _picture(self, rel: str) -> str:
@@ -354,7 +361,7 @@ class ChapterCache:
         try:
             self._entry(record.key).parent.mkdir(parents=True, exist_ok=True)
             write_frame(self._entry(record.key),
-                        self.entry_codec.dumps((record.key, slim(chapter), compiled.result)))
+                        self.entry_codec.dumps((record.key, self.kept(chapter), compiled.result)))
         except OSError:
             return None
         old = self.index.jobs.get(_job_id(job, self.variant))
@@ -365,7 +372,10 @@ class ChapterCache:
         return record
 
     def digest_before(self, job: ChapterJob) -> str | None:
-        return None if job.inline is not None else file_digest(self.repo / job.path)
+        if job.inline is not None:
+            return None
+        real = contained(self.repo, job.path, self.shared)
+        return "outside" if real is None else file_digest(real)
 
     def forget_others(self, jobs: Iterable[ChapterJob]) -> None:
         """Drop the entries of this variant's chapters that no deck uses any more."""

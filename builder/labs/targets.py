@@ -30,7 +30,8 @@ class Targets:
         return [d for d in self.diagnostics if d.is_error]
 
 
-def resolve_targets(repo: Path, targets: list[Path], jobs: int | None = None) -> Targets:
+def resolve_targets(repo: Path, targets: list[Path], jobs: int | None = None,
+                    cache: bool = True) -> Targets:
     """Decks named (or all of them when no target is given) and their chapters, each once,
     in deck order; chapter files given directly come after, even outside the repository."""
     repo = repo.resolve()
@@ -48,7 +49,8 @@ def resolve_targets(repo: Path, targets: list[Path], jobs: int | None = None) ->
         inside = f.resolve().is_relative_to(repo)
         extra.append(Entry(path=relpath(f, repo) if inside else str(f.resolve()), line=1))
     with no_cyclic_gc():  # as the build compiles: the parser's tokens are never cyclic
-        course = load_course(repo, manifests if targets else None, jobs=jobs, extra=extra)
+        course = load_course(repo, manifests if targets else None, jobs=jobs, extra=extra,
+                             cache=cache)
     found.diagnostics.extend(course.decks.diagnostics)
     found.decks = course.decks.decks
     keys = [e.key for d in found.decks for e in d.entries] + [e.key for e in extra]
