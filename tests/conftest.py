@@ -158,3 +158,16 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture
+def parsed(monkeypatch) -> list[str]:
+    """The chapters parsed, in order, from here on (counted where the course layer parses:
+    what a cache spares shows as chapters missing here)."""
+    from builder.course import chapters as compile_module
+
+    calls: list[str] = []
+    real = compile_module.parse_chapter
+    monkeypatch.setattr(compile_module, "parse_chapter",
+                        lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    return calls

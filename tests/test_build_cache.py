@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from builder.build import build
-from builder.course import chapters as compile_module
 from builder.course.cache import FORMAT, MAGIC, ChapterCache, write_frame
 
 PO = """msgid ""
@@ -47,16 +46,6 @@ def repo(tmp_path: Path) -> Path:
                                          f"## More\n\n```bash\necho {name}\n```\n\n???\n\nNotes {name}\n")
         write(repo, f"slides/locale/fr/{name}.po", PO.format(name=name, greeting="Bonjour"))
     return repo
-
-
-@pytest.fixture
-def parsed(monkeypatch) -> list[str]:
-    """The chapters parsed, in order, from here on."""
-    calls: list[str] = []
-    real = compile_module.parse_chapter
-    monkeypatch.setattr(compile_module, "parse_chapter",
-                        lambda *a, **k: calls.append(a[1]) or real(*a, **k))
-    return calls
 
 
 def files(out: Path) -> dict[str, tuple[int, int]]:

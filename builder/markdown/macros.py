@@ -22,29 +22,16 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 
 from builder.diagnostics import warning
-from builder.markdown.lexer import CODE_LINE_RE
+from builder.markdown.lexer import CODE_LINE_RE, brackets
 from builder.markdown.split import closes_fence, fence_opener
 
 MACRO_NAME = r"([A-Za-z_-][A-Za-z0-9_-]*(?:\.[A-Za-z_-][A-Za-z0-9_-]*)*)\["  # ASCII, as in remark
 MACRO_RE = re.compile(r"\." + MACRO_NAME)
-_BRACKETS = re.compile(r"[\[\]]")
 
 
-@lru_cache(maxsize=8)
-def _bracket_pairs(src: str) -> dict[int, int]:
-    """Position after each `[` of `src` -> its balancing `]` (-1 if none), in one pass: remark
-    counts every bracket, so the pairs do not depend on where a scan starts, and a line of
-    50,000 unclosed `.a[` costs one pass, not 50,000."""
-    pairs: dict[int, int] = {}
-    stack: list[int] = []
-    for m in _BRACKETS.finditer(src):
-        if m.group(0) == "[":
-            stack.append(m.end())
-        elif stack:
-            pairs[stack.pop()] = m.start()
-    for start in stack:
-        pairs[start] = -1
-    return pairs
+# The lexer's pairs of balancing brackets, kept for the few texts being parsed: every macro of a
+# text looks its `]` up there (a line of 50,000 unclosed `.a[` costs one pass, not 50,000).
+_bracket_pairs = lru_cache(maxsize=8)(brackets)
 
 
 def find_close(src: str, pos: int, end: int) -> int:
@@ -54,7 +41,7 @@ def find_close(src: str, pos: int, end: int) -> int:
     remark counts every bracket, in code, comments and escapes too (builder/markdown/lexer.py):
     authors balance an unpaired `[` shown in code with a `]` after it
     (```` ```keys ^[``` ] ````), and a `]` in code closes the macro there."""
-    close = _bracket_pairs(src).get(pos, -1)
+    close = _bracket_pairs(src).get(pos - 1, -1)
     return close if 0 <= close < end else -1
 
 

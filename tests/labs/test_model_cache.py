@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from builder.cli import main
-from builder.course import chapters as compile_module
 
 CHAPTER = """\
 # {title}
@@ -27,16 +26,6 @@ CHAPTER = """\
 
 ]
 """
-
-
-@pytest.fixture
-def parsed(monkeypatch) -> list[str]:
-    """The chapters parsed, in order, from here on."""
-    calls: list[str] = []
-    real = compile_module.parse_chapter
-    monkeypatch.setattr(compile_module, "parse_chapter",
-                        lambda *a, **k: calls.append(a[1]) or real(*a, **k))
-    return calls
 
 
 @pytest.fixture
