@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -50,10 +51,10 @@ from builder.course.cache import (
     slim,
     written,
 )
-from builder.course.chapters import send_by_fields
+from builder.course.chapters import PARALLEL_MIN, send_by_fields
 from builder.course.translations import po_path, title_in
 from builder.diagnostics import CourseError, Diagnostic, error, unique
-from builder.files import same_text, write_temp
+from builder.files import one_reading, same_text, write_temp
 from builder.model import Chapter, Deck, Entry
 from builder.render import diagrams
 
@@ -174,7 +175,7 @@ def build(repo: Path, out: Path | None = None, manifests: list[Path] | None = No
           strict: bool = False, cache: bool = True) -> BuildReport:
     """Build every deck that has no error (`strict`: no warning either) into OUT/<lang>/;
     `cache` False builds from scratch and neither reads nor writes the build cache."""
-    with no_cyclic_gc():
+    with no_cyclic_gc(), one_reading():
         return _build(repo, out, manifests, langs, jobs, strict, cache)
 
 
@@ -218,6 +219,8 @@ class _Chapters:
 
         jobs = {e.key: ChapterJob.of(e) for e in entries}
         before = {k: self.store.digest_before(j) for k, j in jobs.items()} if self.store else {}
+        if self.store is not None and len(jobs) < PARALLEL_MIN:
+            self._remember_code(jobs.values())
         send_by_fields(*_entry_classes())
         done = compile_chapters(self.repo, entries, self.settings,
                                 partial(render_languages, langs=self.langs), self.workers, slim)
@@ -236,6 +239,20 @@ class _Chapters:
                 record = self.store.store(jobs[key], compiled, summary.stored(), before.get(key))
                 if record is not None:
                     self.records[key] = record
+
+    def _remember_code(self, jobs: Iterable[ChapterJob]) -> None:
+        """The code blocks of the chapters' last versions, as highlighted then: an edit
+        rarely touches them, and a few chapters compiled here would each pay for loading
+        Pygments' lexers (a pool of workers spreads that over many chapters)."""
+        from builder.render.code import remember
+        from builder.render.html import RenderedChapter
+
+        for job in jobs:
+            previous = self.store.previous(job)  # type: ignore[union-attr]
+            if isinstance(previous, dict):
+                for rendered in previous.values():
+                    if isinstance(rendered, RenderedChapter) and isinstance(rendered.code, dict):
+                        remember(rendered.code)
 
     def load(self, keys: set[tuple[str, int]]) -> None:
         """Make the slides and renders of `keys` available (the readable ones)."""

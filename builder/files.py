@@ -16,7 +16,8 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,8 +34,32 @@ def _roots(repo: Path, shared: tuple[str, ...]) -> tuple[str, ...]:
     return (str(root), *(str((root / folder).resolve()) for folder in shared))
 
 
+def real_root(repo: Path) -> str:
+    """The repository's real path, as `contained` judges paths against it."""
+    return _roots(repo, ())[0]
+
+
 def _under(path: str, roots: Iterable[str]) -> bool:
     return any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots)
+
+
+_PASS: dict[str, str] | None = None  # folder -> its real path, while one reading of a course lasts
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Within this block, `contained` resolves each folder once: a course of hundreds of files in
+    a few folders costs one `lstat` per file instead of one per path component. The folders are
+    judged afresh at each reading (a long-lived server reads the course again after edits, and a
+    folder swapped for a link out of the repository is refused then)."""
+    global _PASS
+    outer = _PASS
+    if outer is None:
+        _PASS = {}
+    try:
+        yield
+    finally:
+        _PASS = outer
 
 
 def contained(repo: Path, rel: str | Path, shared: tuple[str, ...] = ()) -> Path | None:
@@ -51,8 +76,9 @@ def contained(repo: Path, rel: str | Path, shared: tuple[str, ...] = ()) -> Path
     written = os.path.normpath(os.path.join(roots[0], text))
     if not _under(written, roots):
         return None
+    folders = _PASS
     try:
-        real = os.path.realpath(written)
+        real = os.path.realpath(written) if folders is None else real_path(written, folders)
     except (OSError, RuntimeError, ValueError):  # a loop of symbolic links
         return None
     return Path(real) if _under(real, roots) else None

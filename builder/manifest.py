@@ -21,7 +21,7 @@ import yaml
 
 from builder import yamltext
 from builder.diagnostics import CourseError, CourseErrors, Diagnostic, error
-from builder.files import OUTSIDE, contained, read_text
+from builder.files import OUTSIDE, contained, read_text, real_root
 from builder.model import Deck, Entry, Part
 
 STRING_KEYS = ("chat", "gitrepo", "slides", "zip", "html", "slidenumberprefix")
@@ -228,4 +228,4 @@ def _add_entry(node: yaml.Node, shown: str, where: tuple[Path, tuple[str, ...]],
     if not chapter.is_file():
         problems.append(error(shown, line, f"chapter file not found: {rel} (looked for slides/{rel})"))
         return
-    out.append(Entry(path=os.path.relpath(chapter, repo.resolve()).replace(os.sep, "/"), line=line))
+    out.append(Entry(path=os.path.relpath(chapter, real_root(repo)).replace(os.sep, "/"), line=line))

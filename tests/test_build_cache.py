@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from builder.build import build
-from builder.course.cache import FORMAT, MAGIC, ChapterCache, write_frame
+from builder.cachefiles import FORMAT, MAGIC, write_frame
+from builder.course.cache import ChapterCache
 
 PO = """msgid ""
 msgstr ""
@@ -271,3 +272,50 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(damage, repo: Path, parsed: list
     build(repo, jobs=1)
     assert parsed == []  # and the cache is sound again
     assert contents(repo / "dist") == expected
+
+
+# --------------------------------------------------------------------------- a new process
+
+
+def a_new_process() -> None:
+    """What a new `coursekit build` process starts without: highlights and compiled templates
+    held in memory by the builds before it in this test process."""
+    from builder.render import code, deck
+
+    code._highlight.cache_clear()
+    code._KNOWN.clear()
+    deck.reload()
+
+
+def test_an_edited_chapter_highlights_only_its_new_code(repo: Path, tmp_path: Path, monkeypatch):
+    from builder.render import code
+
+    build(repo, jobs=1)
+    a_new_process()
+    highlighted: list[str] = []
+    real = code._highlight
+    monkeypatch.setattr(code, "_highlight", lambda c, lang: highlighted.append(c) or real(c, lang))
+    chapter = repo / "slides" / "a.md"
+    chapter.write_text(chapter.read_text() + "\n---\n\n```bash\necho new\n```\n\n"
+                       "```yaml\necho a\n```\n")
+    build(repo, jobs=1)
+    # `echo a` in bash was highlighted by the first build; in YAML it is new
+    assert sorted(highlighted) == ["echo a", "echo new"]
+    build(repo, tmp_path / "scratch", jobs=1, cache=False)
+    assert contents(repo / "dist") == contents(tmp_path / "scratch")
+
+
+def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(repo: Path,
+                                                                         tmp_path: Path):
+    from builder.cachefiles import cache_root, read_frame
+
+    build(repo, jobs=1)
+    expected = contents(repo / "dist")
+    kept = sorted(cache_root().glob("templates-*/*.bin"))
+    assert kept  # the deck's templates, compiled
+    for path in kept:
+        write_frame(path, b"not what Jinja wrote")  # a sound frame around foreign bytes
+    a_new_process()
+    build(repo, tmp_path / "again", jobs=1, cache=False)
+    assert contents(tmp_path / "again") == expected
+    assert all(read_frame(p) != b"not what Jinja wrote" for p in kept)  # compiled and kept again

@@ -43,19 +43,16 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from builder.cachefiles import FORMAT, cache_root, read_frame, write_frame
 from builder.course.chapters import by_fields
 from builder.course.pictures import pictures
 from builder.diagnostics import Diagnostic, Location
-from builder.files import contained, real_path, write_atomic
+from builder.files import contained, real_path
 from builder.model import Chapter, Increment, OutlineTag, Slide, Title
 
 if TYPE_CHECKING:
     from builder.course.chapters import ChapterJob, Compiled
 
-FORMAT = 1
-MAGIC = b"coursekit build cache\n"
-_HEADER = MAGIC + FORMAT.to_bytes(4, "big")
-_DIGEST = 32  # bytes of BLAKE2b
 KEEP_DAYS = 30  # a repository's cache not used for this long is removed
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -95,24 +92,6 @@ class Codec:
 
     def loads(self, data: bytes) -> Any:
         return _Unpickler(data, self.allowed).load()
-
-
-def read_frame(path: Path) -> bytes | None:
-    """The body of a cache file, or None: missing, truncated, another format, or altered."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    if len(data) < len(_HEADER) + _DIGEST or not data.startswith(_HEADER):
-        return None
-    stated, body = data[len(_HEADER):len(_HEADER) + _DIGEST], data[len(_HEADER) + _DIGEST:]
-    if hashlib.blake2b(body, digest_size=_DIGEST).digest() != stated:
-        return None
-    return body
-
-
-def write_frame(path: Path, body: bytes) -> None:
-    write_atomic(path, _HEADER + hashlib.blake2b(body, digest_size=_DIGEST).digest() + body)
 
 
 # --------------------------------------------------------------------------- keys
@@ -221,14 +200,6 @@ def slim(chapter: Chapter) -> Chapter:
 
 MODEL = (Chapter, Slide, Increment, Title, OutlineTag, Diagnostic, Location, JobRecord,
          OutputRecord, Index)
-
-
-def cache_root() -> Path:
-    own = os.environ.get("COURSEKIT_BUILD_CACHE")
-    if own:
-        return Path(own)
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "coursekit" / "builds"
 
 
 def _job_id(job: ChapterJob, variant: str) -> tuple:
@@ -343,6 +314,14 @@ class ChapterCache:
         if key != record.key or not isinstance(chapter, Chapter):
             return None
         return chapter, result
+
+    def previous(self, job: ChapterJob) -> Any:
+        """The caller's result as the chapter's last entry holds it, though its files changed
+        since, or None: for parts of it that depend on less than the whole chapter (the same
+        environment made it, or the index would not name it)."""
+        record = self.index.jobs.get(_job_id(job, self.variant))
+        found = self.load(job, record) if record is not None else None
+        return found[1] if found is not None else None
 
     def store(self, job: ChapterJob, compiled: Compiled, summary: Any,
               before: str | None = None) -> JobRecord | None:

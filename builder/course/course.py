@@ -11,8 +11,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from builder.cachefiles import cache_root
 from builder.config import Settings, load_settings
-from builder.course.cache import ChapterCache, cache_root, digest, environment
+from builder.course.cache import ChapterCache, digest, environment
 from builder.course.chapters import ChapterJob, Compiled, Then, compile_chapters
 from builder.course.decks import Decks, load_decks
 from builder.diagnostics import Diagnostic, strict, unique

@@ -40,9 +40,28 @@ def _css_class(ttype: _TokenType) -> str:
     return STANDARD_TYPES[ttype]
 
 
-@lru_cache(maxsize=4096)
+Highlights = dict[tuple[str, str], str]  # (language, code) -> HTML
+
+_KNOWN: Highlights = {}
+
+
+def remember(known: Highlights) -> None:
+    """Highlights an earlier build made, with this same code and Pygments (the build cache
+    says so): a chapter edited in one slide has its other blocks as they were, and loading a
+    lexer costs more than rendering the chapter (Pygments compiles its regular expressions)."""
+    _KNOWN.update((k, v) for k, v in known.items()
+                  if isinstance(k, tuple) and len(k) == 2 and all(isinstance(x, str) for x in k)
+                  and isinstance(v, str))
+
+
 def highlight(code: str, lang: str) -> str:
     """HTML for the inside of `<code>`: escaped, colourised, backtick spans in `<mark>`."""
+    known = _KNOWN.get((lang, code))
+    return known if known is not None else _highlight(code, lang)
+
+
+@lru_cache(maxsize=4096)
+def _highlight(code: str, lang: str) -> str:
     text, marks = split_highlights(code)
     lexer = _lexer(lang.lower())
     tokens = [("", text)] if lexer is None else [

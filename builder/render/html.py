@@ -20,7 +20,7 @@ from builder.markdown.inline import children, parse_inline, plain_text
 from builder.markdown.parser import markdown
 from builder.model import Chapter, Title
 from builder.render import diagrams
-from builder.render.code import highlight
+from builder.render.code import Highlights, highlight
 
 
 @dataclass(slots=True)
@@ -35,9 +35,11 @@ class RenderedSlide:
 @dataclass(slots=True)
 class RenderedChapter:
     slides: list[RenderedSlide]
+    code: Highlights = field(default_factory=dict)  # its code blocks' highlights (see `remember`)
 
 
-def _fence(tokens: list[Token], idx: int) -> str:
+def _fence(tokens: list[Token], idx: int, made: Highlights | None = None) -> str:
+    """`made`, if given, collects each block's highlight."""
     tok = tokens[idx]
     if diagrams.is_diagram(tok):
         return diagrams.fence_html(tok.content)
@@ -45,7 +47,10 @@ def _fence(tokens: list[Token], idx: int) -> str:
     lang = info.split(maxsplit=1)[0] if info else ""
     code = tok.content[:-1] if tok.content.endswith("\n") else tok.content
     attr = f' data-lang="{escape(lang)}"' if lang else ""
-    return f'<pre class="code"{attr}><code>{highlight(code, lang)}</code></pre>\n'
+    html = highlight(code, lang)
+    if made is not None:
+        made[(lang, code)] = html
+    return f'<pre class="code"{attr}><code>{html}</code></pre>\n'
 
 
 _IMG_RE = re.compile(r"<img\b[^>]*>", re.I)
@@ -71,7 +76,7 @@ class _Renderer(RendererHTML):
     (or the one before it, see deck.js) is shown, not all when the deck opens."""
 
     def fence(self, tokens: list[Token], idx: int, options, env) -> str:
-        return _fence(tokens, idx)
+        return _fence(tokens, idx, env.get("code"))
 
     def image(self, tokens: list[Token], idx: int, options, env) -> str:
         tokens[idx].attrSet("loading", "lazy")
@@ -200,7 +205,8 @@ def render_chapter(chapter: Chapter, md: MarkdownIt | None = None,
     reuses it (the chapter's tokens must be the ones English was rendered from)."""
     md = md or markdown()
     translator = _Translator(md, translations) if translations is not None else None
-    env = {"inline": translator} if translator else {}
+    made: Highlights = {}
+    env = {"inline": translator, "code": made} if translator else {"code": made}
     reuse = english is not None and translator is not None
     memo = english.by_list if english is not None else None
 
@@ -233,4 +239,4 @@ def render_chapter(chapter: Chapter, md: MarkdownIt | None = None,
         slides.append(RenderedSlide(increments=incs, notes=notes, titles=titles,
                                     untranslated=bool(translator and translator.fell_back),
                                     diagrams=_diagrams(final)))
-    return RenderedChapter(slides=slides)
+    return RenderedChapter(slides=slides, code=made)

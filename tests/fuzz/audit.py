@@ -114,7 +114,7 @@ def _install() -> None:
 def allowed_roots(repo: Path, cache: Path) -> list[Path]:
     """What a command on `repo` may open (see the module's docstring for why each)."""
     import builder
-    from builder.course.cache import cache_root
+    from builder.cachefiles import cache_root
 
     prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
     metadata = {Path(str(d._path)) for d in importlib.metadata.distributions()  # type: ignore[attr-defined]
