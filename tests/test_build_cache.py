@@ -319,3 +319,41 @@ def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(repo: P
     build(repo, tmp_path / "again", jobs=1, cache=False)
     assert contents(tmp_path / "again") == expected
     assert all(read_frame(p) != b"not what Jinja wrote" for p in kept)  # compiled and kept again
+
+
+# --------------------------------------------------------------------------- stats
+
+
+@pytest.fixture
+def settled(monkeypatch) -> None:
+    """Stats trusted at once: the cache trusts a file's stat only once the file had been still
+    for a second when it was hashed, and a test's files are younger."""
+    from builder.course import cache
+
+    monkeypatch.setattr(cache, "STABLE_NS", 0)
+
+
+def test_a_no_op_rebuild_reads_no_chapter_whose_stat_is_unchanged(repo: Path, monkeypatch,
+                                                                   settled):
+    from builder.course import cache
+
+    build(repo, jobs=1)
+    read: list[Path] = []
+    real = cache.file_digest
+    monkeypatch.setattr(cache, "file_digest", lambda path: read.append(path) or real(path))
+    report = build(repo, jobs=1)
+    assert (report.compiled, report.assembled, read) == (0, 0, [])
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(repo: Path, parsed: list[str],
+                                                                     settled):
+    build(repo, jobs=1)
+    chapter = repo / "slides" / "a.md"
+    before = chapter.stat()
+    chapter.write_text(chapter.read_text().replace("Hello from a", "Howdy from a"))
+    os.utime(chapter, ns=(before.st_atime_ns, before.st_mtime_ns))  # as `cp -p` or rsync -t do
+    assert chapter.stat().st_size == before.st_size
+    parsed.clear()
+    build(repo, jobs=1)
+    assert parsed == ["slides/a.md"]
+    assert "Howdy from a" in (repo / "dist" / "en" / "one.html").read_text()

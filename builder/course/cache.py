@@ -53,6 +53,7 @@ from builder.model import Chapter, Increment, OutlineTag, Slide, Title
 if TYPE_CHECKING:
     from builder.course.chapters import ChapterJob, Compiled
 
+STABLE_NS = 1_000_000_000  # see ChapterCache._content
 KEEP_DAYS = 30  # a repository's cache not used for this long is removed
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -188,6 +189,8 @@ class Index:
     jobs: dict[tuple, JobRecord] = field(default_factory=dict)
     outputs: dict[str, dict[tuple[str, str], OutputRecord]] = field(default_factory=dict)
     used: float = 0.0
+    # real path -> (its stat when hashed, the digest): see ChapterCache._content
+    seen: dict[str, tuple[tuple[int, int, int, int], str]] = field(default_factory=dict)
 
 
 def slim(chapter: Chapter) -> Chapter:
@@ -230,6 +233,7 @@ class ChapterCache:
         self.index = self._read_index()
         self.changed = False
         self._digests: dict[str, str] = {}  # file -> content digest, read once per build
+        self._looked: set[str] = set()  # the real paths whose digest this build asked for
         self._pictures: dict[str, str] = {}  # picture -> its state, looked at once per build
         self._folders: dict[str, str] = {}  # folder -> its real path
 
@@ -283,7 +287,30 @@ class ChapterCache:
         found = self._digests.get(rel)
         if found is None:
             real = contained(self.repo, rel, self.shared)
-            found = self._digests[rel] = "outside" if real is None else file_digest(real)
+            found = self._digests[rel] = "outside" if real is None else self._content(str(real))
+        return found
+
+    def _content(self, real: str) -> str:
+        """The file's content digest, hashed again only if its stat changed since it was (as
+        git's index does). A stat is trusted only if the file had not changed for a second
+        when it was hashed: a later write, even of the same size within the clock's tick,
+        then shows in its modification or change time."""
+        self._looked.add(real)
+        try:
+            st = os.stat(real)
+        except FileNotFoundError:
+            return "missing"
+        except OSError:
+            return file_digest(Path(real))  # says why it cannot be read
+        stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        known = self.index.seen.get(real)
+        if known is not None and known[0] == stat:
+            return known[1]
+        hashed_at = time.time_ns()
+        found = file_digest(Path(real))
+        if max(st.st_mtime_ns, st.st_ctime_ns) < hashed_at - STABLE_NS and len(found) == 40:
+            self.index.seen[real] = (stat, found)
+            self.changed = True
         return found
 
     def _picture(self, rel: str) -> str:
@@ -361,6 +388,9 @@ class ChapterCache:
         keep = {_job_id(j, self.variant) for j in jobs}
         for job_id in [k for k in self.index.jobs if k[3] == self.variant and k not in keep]:
             self._entry(self.index.jobs.pop(job_id).key).unlink(missing_ok=True)
+            self.changed = True
+        for real in [r for r in self.index.seen if r not in self._looked]:  # gone, or renamed
+            del self.index.seen[real]
             self.changed = True
 
     @property
