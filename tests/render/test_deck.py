@@ -75,3 +75,11 @@ def test_each_step_is_excluded_on_its_own_as_in_remark(course):
     texts = [" ".join(re.sub(r"<[^>]+>", " ", body).split()) for _, _, body in shown]
     assert texts == ["Before", "Before Continues Before", "Kept", "Kept Goes on without it"]
     assert "class:" not in html.split("<section", 1)[1]
+
+
+def test_a_slide_name_or_class_cannot_leave_its_section_attributes(course):
+    html = deck_html(course, 'name: a"><script>alert(1)</script>\nclass: b"<i>, c&d\n\none\n---\n'
+                             "two", "content:\n- ch.md\n")
+    assert "<script>alert(1)" not in html and "<i>" not in html
+    assert 'id="a&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
+    assert 'class="slide b&#34;&lt;i&gt; c&amp;d"' in html
