@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from builder.config import Settings
 from builder.diagnostics import CourseError
+from builder.labs.ahead import GrammarLoader
 from builder.labs.kubectl import grammar as grammar_module
-from builder.labs.kubectl.cache import GrammarLoader, cache_file, load_grammar
+from builder.labs.kubectl.cache import cache_file, load_grammar
 from builder.labs.kubectl.grammar import KubectlGrammar
 from builder.labs.kubectl.run import find_kubectl, isolated_env
 
@@ -175,13 +177,27 @@ def test_a_changed_kubectl_binary_is_asked_its_version_again(learnt, tmp_path, m
 
 @pytest.mark.slow
 def test_a_grammar_learnt_in_the_background_is_the_one_learnt_in_process(learnt, tmp_path) -> None:
-    """`labs check` learns kubectl's grammar in a process of its own while it compiles the
-    chapters: the same facts, kept in the same cache file."""
+    """`labs check` learns the commands its course seems to type in a process of its own while it
+    compiles the chapters: the same facts as learning them all, kept in the same cache file."""
     grammar, cache, _runs = learnt
-    loader = GrammarLoader(find_kubectl(), cache_dir=tmp_path).start()
-    assert loader.grammar().version == grammar.version
-    ours = json.loads(cache_file(tmp_path, grammar.version).read_text())
-    assert ours == json.loads(cache_file(cache, grammar.version).read_text())
+    repo = tmp_path / "repo"
+    (repo / "slides").mkdir(parents=True)
+    (repo / "slides" / "deck.yml").write_text("content:\n- ch.md\n")
+    (repo / "slides" / "ch.md").write_text("# Lab\n\n.lab[\n\n```bash\nkubectl create deploy web "
+                                          "--image=nginx\nkubectl rollout status deploy/web\n```\n\n]\n")
+    loader = GrammarLoader(find_kubectl(), repo, [], Settings(), cache_dir=tmp_path).start()
+    try:
+        ours = loader.grammar()
+    finally:
+        loader.stop()
+    assert ours.version == grammar.version
+    kept = json.loads(cache_file(tmp_path, grammar.version).read_text())
+    whole = json.loads(cache_file(cache, grammar.version).read_text())
+    assert {"", "create", "rollout", "rollout status"} <= kept["helps"].keys() < whole["helps"].keys()
+    for table in ("helps", "optional"):
+        assert {path: whole[table][path] for path in kept[table]} == kept[table]
+    assert [flag[:2] for flag in kept["globals"]] == [flag[:2] for flag in whole["globals"]]  # defaults
+    assert kept["global_optional"] == whole["global_optional"]  # may name each run's own home
 
 
 def test_a_kubectl_that_fails_in_the_background_is_a_course_error_here(tmp_path: Path) -> None:
@@ -190,9 +206,10 @@ def test_a_kubectl_that_fails_in_the_background_is_a_course_error_here(tmp_path:
     fake.write_text(f"#!/bin/sh\ncase \"$*\" in *version*) echo '{version}';;\n"
                     '*) echo "kubectl: broken" >&2; exit 3;; esac\n')
     fake.chmod(0o755)
-    loader = GrammarLoader(str(fake), cache_dir=tmp_path).start()
+    loader = GrammarLoader(str(fake), tmp_path, [], Settings(), cache_dir=tmp_path).start()
     with pytest.raises(CourseError, match="failed: kubectl: broken"):
         loader.grammar()
+    loader.stop()
     assert not cache_file(tmp_path, "v9.9.9").exists()
 
 

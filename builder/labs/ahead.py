@@ -1,0 +1,119 @@
+"""kubectl's grammar for `labs check`: the commands a course seems to type, learnt ahead.
+
+On a first check with a kubectl, the lines its course seems to type are guessed from the chapter
+files before they compile (`kubectl_lines`), and their commands learnt from kubectl into the
+cache by a process of its own while the chapters compile. The grammar then reads them back, and
+learns what the guess missed when the check reaches it. A process, not threads: compiling forks
+workers, and a fork must not copy a thread that is starting kubectl.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from builder.config import Settings, load_settings
+from builder.course.decks import load_decks
+from builder.files import contained
+from builder.labs.kubectl.cache import kubectl_version
+from builder.labs.kubectl.facts import KubectlFacts
+from builder.labs.kubectl.grammar import KubectlGrammar
+from builder.labs.kubectl.store import cache_file
+
+KUBECTL = re.compile(r"\bkubectl[ \t]+([^\n|;&<>`$(){}\\]*)")
+WORDS = 6  # the command is among a line's first words
+MAX_BYTES = 4 << 20  # a file larger than a chapter is not read for a guess
+
+
+def kubectl_lines(repo: Path, targets: list[Path], settings: Settings) -> list[tuple[str, ...]]:
+    """The first words after `kubectl`, flags left out, of each line that seems to run it in the
+    chapters `labs check` reads (those of the decks named, or of all decks). Only a guess: no
+    finding ever comes from here."""
+    manifests = [t for t in targets if t.suffix in (".yml", ".yaml") and t.exists()]
+    files = [t for t in targets if t.suffix not in (".yml", ".yaml")]
+    decks = load_decks(repo, manifests if targets else None, settings.shared_folders)
+    texts = [e.inline for d in decks.decks for e in d.entries if e.inline is not None]
+    paths = {e.path for d in decks.decks for e in d.entries if e.inline is None} | set(map(str, files))
+    for rel in sorted(paths):
+        path = contained(repo, rel, settings.shared_folders)
+        if path is not None and os.path.isfile(path) and os.path.getsize(path) <= MAX_BYTES:
+            texts.append(path.read_text(encoding="utf-8", errors="replace"))
+    return list({tuple(word for word in m.group(1).split() if not word.startswith("-"))[:WORDS]
+                 for text in texts for m in KUBECTL.finditer(text)})
+
+
+class GrammarLoader:
+    """kubectl's grammar for one check of the course at `repo`: `start` before compiling,
+    `grammar()` after, `save()` after the check to keep what it learnt, `stop()` in the end."""
+
+    def __init__(self, kubectl: str, repo: Path, targets: list[Path], settings: Settings,
+                 cache_dir: Path | None = None) -> None:
+        self.kubectl = kubectl
+        self.repo, self.targets, self.settings = repo, targets, settings
+        self.version = kubectl_version(kubectl, cache_dir)
+        self.path = cache_file(cache_dir, self.version)
+        self.facts = KubectlFacts(kubectl, self.version, self.path)
+        self._learner: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> GrammarLoader:
+        """A kubectl new to the cache: the learner starts. Else what the cache lacks is learnt when
+        the check needs it, the guessed lines' commands with the first of it (`facts.defer`)."""
+        known = self.facts.known
+        if known.globals is not None and () in known.helps:
+            self.facts.defer(lambda: kubectl_lines(self.repo, self.targets, self.settings))
+            return self
+        with contextlib.suppress(OSError):
+            learner = [sys.executable, "-m", "builder.labs.ahead", self.kubectl, self.version,
+                       str(self.path), str(self.repo), *map(str, self.targets)]
+            self._learner = subprocess.Popen(learner, stdin=subprocess.DEVNULL,
+                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return self
+
+    def grammar(self) -> KubectlGrammar:
+        """Once the learner is done, from what it kept; what it could not learn is learnt here, with
+        kubectl's error if it fails again."""
+        if self._learner is not None:
+            self._learner.wait()
+            self._learner = None
+            self.facts.close()
+            self.facts = KubectlFacts(self.kubectl, self.version, self.path)
+        return KubectlGrammar(self.facts)
+
+    def save(self) -> None:
+        self.facts.save()
+
+    def stop(self) -> None:
+        """The check is over or gave up: the learner goes too (its kubectl runs end within a second)."""
+        if self._learner is not None:
+            self._learner.terminate()
+            self._learner.wait()
+            self._learner = None
+        self.facts.close()
+
+
+def main(argv: list[str]) -> int:
+    """`python -m builder.labs.ahead KUBECTL VERSION FILE REPO [TARGET...]`: the learner."""
+    from builder.diagnostics import CourseError
+
+    kubectl, version, out, repo, *targets = argv
+    facts = KubectlFacts(kubectl, version, Path(out))
+    try:
+        try:
+            lines = kubectl_lines(Path(repo), [Path(t) for t in targets], load_settings(Path(repo)))
+        except (CourseError, OSError, ValueError):
+            lines = []  # the check says what is wrong with the course: learn what every check needs
+        facts.prefetch(lines)
+    except CourseError:
+        return 1  # the check learns again in its own process, and says what went wrong
+    finally:
+        facts.save()
+        facts.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
