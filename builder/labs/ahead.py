@@ -18,11 +18,12 @@ from pathlib import Path
 
 from builder.config import Settings, load_settings
 from builder.course.decks import load_decks
+from builder.diagnostics import CourseError
 from builder.files import contained
-from builder.labs.kubectl.cache import kubectl_version
+from builder.labs.kubectl.cache import known_version, kubectl_version
 from builder.labs.kubectl.facts import KubectlFacts
 from builder.labs.kubectl.grammar import KubectlGrammar
-from builder.labs.kubectl.store import cache_file
+from builder.labs.kubectl.store import cache_dir_of, cache_file
 
 KUBECTL = re.compile(r"\bkubectl[ \t]+([^\n|;&<>`$(){}\\]*)")
 WORDS = 6  # the command is among a line's first words
@@ -54,21 +55,23 @@ class GrammarLoader:
                  cache_dir: Path | None = None) -> None:
         self.kubectl = kubectl
         self.repo, self.targets, self.settings = repo, targets, settings
-        self.version = kubectl_version(kubectl, cache_dir)
-        self.path = cache_file(cache_dir, self.version)
-        self.facts = KubectlFacts(kubectl, self.version, self.path)
+        self.cache_dir = cache_dir_of(cache_dir)
+        self.facts: KubectlFacts | None = None
         self._learner: subprocess.Popen[bytes] | None = None
 
     def start(self) -> GrammarLoader:
-        """A kubectl new to the cache: the learner starts. Else what the cache lacks is learnt when
-        the check needs it, the guessed lines' commands with the first of it (`facts.defer`)."""
-        known = self.facts.known
-        if known.globals is not None and () in known.helps:
-            self.facts.defer(lambda: kubectl_lines(self.repo, self.targets, self.settings))
-            return self
+        """A kubectl new to the cache (even its version, which the learner then asks): the learner
+        starts. Else what the cache lacks is learnt when the check needs it, the guessed lines'
+        commands with the first of it (`KubectlFacts.defer`)."""
+        version = known_version(self.kubectl, self.cache_dir)
+        if version is not None:
+            facts = self.facts = self._facts(version)
+            if facts.started:
+                facts.defer(lambda: kubectl_lines(self.repo, self.targets, self.settings))
+                return self
         with contextlib.suppress(OSError):
-            learner = [sys.executable, "-m", "builder.labs.ahead", self.kubectl, self.version,
-                       str(self.path), str(self.repo), *map(str, self.targets)]
+            learner = [sys.executable, "-m", "builder.labs.ahead", self.kubectl, str(self.cache_dir),
+                       str(self.repo), *map(str, self.targets)]
             self._learner = subprocess.Popen(learner, stdin=subprocess.DEVNULL,
                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return self
@@ -79,12 +82,19 @@ class GrammarLoader:
         if self._learner is not None:
             self._learner.wait()
             self._learner = None
-            self.facts.close()
-            self.facts = KubectlFacts(self.kubectl, self.version, self.path)
+            if self.facts is not None:
+                self.facts.close()
+            self.facts = None
+        if self.facts is None:
+            self.facts = self._facts(kubectl_version(self.kubectl, self.cache_dir))
         return KubectlGrammar(self.facts)
 
+    def _facts(self, version: str) -> KubectlFacts:
+        return KubectlFacts(self.kubectl, version, cache_file(self.cache_dir, version))
+
     def save(self) -> None:
-        self.facts.save()
+        if self.facts is not None:
+            self.facts.save()
 
     def stop(self) -> None:
         """The check is over or gave up: the learner goes too (its kubectl runs end within a second)."""
@@ -92,16 +102,20 @@ class GrammarLoader:
             self._learner.terminate()
             self._learner.wait()
             self._learner = None
-        self.facts.close()
+        if self.facts is not None:
+            self.facts.close()
 
 
 def main(argv: list[str]) -> int:
-    """`python -m builder.labs.ahead KUBECTL VERSION FILE REPO [TARGET...]`: the learner."""
-    from builder.diagnostics import CourseError
-
-    kubectl, version, out, repo, *targets = argv
-    facts = KubectlFacts(kubectl, version, Path(out))
+    """`python -m builder.labs.ahead KUBECTL CACHE_DIR REPO [TARGET...]`: the learner."""
+    kubectl, folder, repo, *targets = argv
     try:
+        version = kubectl_version(kubectl, Path(folder))
+    except CourseError:
+        return 1  # the check asks again, and says what went wrong
+    facts = KubectlFacts(kubectl, version, cache_file(Path(folder), version))
+    try:
+        facts.start()  # while the chapters are read
         try:
             lines = kubectl_lines(Path(repo), [Path(t) for t in targets], load_settings(Path(repo)))
         except (CourseError, OSError, ValueError):

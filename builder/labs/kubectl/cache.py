@@ -17,24 +17,40 @@ from builder.labs.kubectl.grammar import KubectlGrammar
 from builder.labs.kubectl.run import client_version, find_kubectl
 from builder.labs.kubectl.store import cache_dir_of, cache_file, read_json, write_json
 
-__all__ = ["cache_dir_of", "cache_file", "kubectl_version", "load_grammar"]
+__all__ = ["cache_dir_of", "cache_file", "known_version", "kubectl_version", "load_grammar"]
+VERSIONS = "kubectl-versions.json"
 
 
-def kubectl_version(kubectl: str, cache_dir: Path | None = None) -> str:
-    """kubectl's own version, remembered by its binary's identity (path, size, mtime)."""
+def _identity(kubectl: str) -> tuple[str, str] | None:
+    """The binary's real path, and its path, size and modification time: what its version is
+    remembered by."""
     try:
         real = os.path.realpath(kubectl)
         st = os.stat(real)
     except OSError:
-        return client_version(kubectl)  # says what is wrong with it
-    identity = f"{real}:{st.st_size}:{st.st_mtime_ns}"
-    known_path = cache_dir_of(cache_dir) / "kubectl-versions.json"
-    known = read_json(known_path) or {}
-    version = known.get(identity)
-    if not isinstance(version, str):
-        version = client_version(kubectl)
-        known = {k: v for k, v in known.items() if not k.startswith(real + ":")}
-        write_json(known_path, {**known, identity: version})
+        return None
+    return real, f"{real}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def known_version(kubectl: str, cache_dir: Path | None = None) -> str | None:
+    """kubectl's version as remembered for this very binary, without running it; None if it is not."""
+    identity = _identity(kubectl)
+    version = (read_json(cache_dir_of(cache_dir) / VERSIONS) or {}).get(identity[1]) if identity else None
+    return version if isinstance(version, str) else None
+
+
+def kubectl_version(kubectl: str, cache_dir: Path | None = None) -> str:
+    """kubectl's own version, remembered by its binary's identity (path, size, mtime)."""
+    version = known_version(kubectl, cache_dir)
+    if version is not None:
+        return version
+    version = client_version(kubectl)  # says what is wrong with kubectl, if anything
+    identity = _identity(kubectl)
+    if identity is not None:
+        real, key = identity
+        known_path = cache_dir_of(cache_dir) / VERSIONS
+        known = {k: v for k, v in (read_json(known_path) or {}).items() if not k.startswith(real + ":")}
+        write_json(known_path, {**known, key: version})
     return version
 
 

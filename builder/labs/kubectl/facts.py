@@ -106,11 +106,23 @@ class KubectlFacts:
 
     # -- learning ahead --------------------------------------------------------------------------
 
+    def start(self) -> None:
+        """Start on what every check needs: the global flags and the root command."""
+        if self.known.globals is None or self.known.global_optional is None:
+            self._ask(("globals",), self._learn_globals)
+        if () not in self.known.helps:
+            self._ask(("help", ()), lambda: self._learn_help(()))
+
+    @property
+    def started(self) -> bool:
+        """Whether the cache holds what every check needs (`start`)."""
+        return self.known.globals is not None and self.known.global_optional is not None \
+            and () in self.known.helps
+
     def prefetch(self, lines: Iterable[tuple[str, ...]]) -> None:
         """Learn the global flags and the commands these lines (the words after `kubectl`) seem to
         name, side by side; returns once they are learnt, raising what kubectl said if it failed."""
-        if self.known.globals is None or self.known.global_optional is None:
-            self._ask(("globals",), self._learn_globals)
+        self.start()
         self._walk(lines)
         for future in list(self._futures.values()):
             future.result()

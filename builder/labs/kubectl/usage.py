@@ -126,7 +126,7 @@ class Command:
             if isinstance(item, Group):
                 if any(self._placeholders(alt) for alt in item.alternatives):
                     return True
-            elif not self._literal(item) and not self._flag_value(items, i):
+            elif not self._flag_value(items, i) and not self._literal(item):  # literal may ask kubectl
                 return True
         return False
 
