@@ -69,8 +69,8 @@ def _probe(kubectl: str, env: dict[str, str], path: list[str], flags: dict[str, 
     all. If every flag but the last takes its value, kubectl prints help when the last needs none,
     and says that it needs one otherwise. Else the first value not taken reads as an unknown flag,
     kubectl fails before running anything and its error names `-i`: that flag is optional, and the
-    flags after it are asked again. A value refused for its type names the flag, which is then
-    asked alone.
+    flags after it are asked again. A value refused for its type names a flag that took it: one
+    that needs a value.
     """
     names = list(flags)
     optional: set[str] = set()
@@ -92,8 +92,7 @@ def _probe(kubectl: str, env: dict[str, str], path: list[str], flags: dict[str, 
             at = int(untaken.group(1)) - 1
             optional.add(names[at])
         elif refused and refused.group(1) in names:
-            at = names.index(refused.group(1))
-            optional |= _alone(kubectl, env, path, names[at])
+            at = names.index(refused.group(1))  # it took the value it refused: it needs one
         else:  # an error this reading does not know: ask each flag alone
             return optional | {name for name in names if _alone(kubectl, env, path, name)}
         names = names[at + 1:]
