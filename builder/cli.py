@@ -324,26 +324,28 @@ def _labs_list(args: argparse.Namespace) -> int:
 
 
 def _labs_check(args: argparse.Namespace) -> int:
-    from builder import diagnostics
     from builder.config import load_settings
     from builder.labs.ahead import GrammarLoader
-    from builder.labs.check import check_chapters
-    from builder.labs.context import CheckEnv
-    from builder.labs.junit import Case, write_junit
-    from builder.labs.kubectl.hidden import HiddenFlags
     from builder.labs.kubectl.run import find_kubectl
-    from builder.labs.paths import RepoPaths
-    from builder.labs.programs import Programs
-    from builder.labs.results import ResultCache
-    from builder.labs.schemas import Schemas
-    from builder.labs.targets import resolve_targets
 
     repo = args.repo.resolve()
     settings = load_settings(repo)
     kubectl = args.kubectl or find_kubectl()
     # kubectl's grammar: the commands the course seems to type are learnt while the chapters compile
+    # (and while the modules below load)
     loader = GrammarLoader(kubectl, repo, _targets(args), settings).start()
     try:
+        from builder import diagnostics
+        from builder.labs.check import check_chapters
+        from builder.labs.context import CheckEnv
+        from builder.labs.junit import Case, write_junit
+        from builder.labs.kubectl.hidden import HiddenFlags
+        from builder.labs.paths import RepoPaths
+        from builder.labs.programs import Programs
+        from builder.labs.results import ResultCache
+        from builder.labs.schemas import Schemas
+        from builder.labs.targets import resolve_targets
+
         targets = resolve_targets(repo, _targets(args), cache=not args.no_cache)
         grammar = loader.grammar()
         decks, chapters = targets.decks, targets.chapters

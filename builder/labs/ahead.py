@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 from builder.config import Settings, load_settings
-from builder.course.decks import load_decks
 from builder.diagnostics import CourseError
 from builder.files import contained
 from builder.labs.kubectl.cache import known_version, kubectl_version
@@ -34,6 +33,8 @@ def kubectl_lines(repo: Path, targets: list[Path], settings: Settings) -> list[t
     """The first words after `kubectl`, flags left out, of each line that seems to run it in the
     chapters `labs check` reads (those of the decks named, or of all decks). Only a guess: no
     finding ever comes from here."""
+    from builder.course.decks import load_decks  # here: the learner starts before it loads
+
     manifests = [t for t in targets if t.suffix in (".yml", ".yaml") and t.exists()]
     files = [t for t in targets if t.suffix not in (".yml", ".yaml")]
     decks = load_decks(repo, manifests if targets else None, settings.shared_folders)
