@@ -30,7 +30,7 @@ from builder.labs.kubectl.learn import (
     with_values,
 )
 from builder.labs.kubectl.run import find_kubectl
-from builder.labs.kubectl.store import Known, Path_, read_known, write_known
+from builder.labs.kubectl.store import Known, Words, read_known, write_known
 
 WORKERS = 8  # kubectl runs at once: each is short and mostly starting up
 DEPTH = 3  # kubectl's commands are at most this many words deep (`create secret generic`)
@@ -63,11 +63,11 @@ class KubectlFacts:
             self._wait(("globals",), self._learn_globals)
         return with_values(self.known.globals or [], self.known.global_optional or [])
 
-    def command(self, path: Path_) -> dict:
+    def command(self, path: Words) -> dict:
         """The help facts of the command at `path`, its flags as [long, short, takes a value]."""
         return self.commands([path])[0]
 
-    def commands(self, paths: list[Path_]) -> list[dict]:
+    def commands(self, paths: list[Words]) -> list[dict]:
         """`command` of each path, learnt side by side."""
         helps = self.helps(paths)
         futures = [self._ask(("optional", path), lambda path=path: self._learn_optional(path))
@@ -77,7 +77,7 @@ class KubectlFacts:
         return [{**help_, "flags": with_values(help_["flags"], self.known.optional[path])}
                 for path, help_ in zip(paths, helps, strict=True)]
 
-    def helps(self, paths: list[Path_]) -> list[dict]:
+    def helps(self, paths: list[Words]) -> list[dict]:
         """The help facts of these commands (flags as [long, short, default]), learnt side by side."""
         futures = [self._ask(("help", path), lambda path=path: self._learn_help(path))
                    for path in paths if path not in self.known.helps]
@@ -85,7 +85,7 @@ class KubectlFacts:
             future.result()
         return [self.known.helps[path] for path in paths]
 
-    def alias(self, path: Path_, word: str) -> str | None:
+    def alias(self, path: Words, word: str) -> str | None:
         """The name of the sub-command of `path` that `word` is an alias of, if any: read from the
         sub-commands' helps when they are all known, else asked of kubectl."""
         names = self.helps([path])[0]["subcommands"]
@@ -95,10 +95,10 @@ class KubectlFacts:
             self._wait(("alias", path, word), lambda: self._learn_alias(path, word))
         return self.known.aliases[path][word]
 
-    def every_help(self) -> dict[Path_, dict]:
+    def every_help(self) -> dict[Words, dict]:
         """Every command's help facts: the whole tree, one level at a time."""
-        found: dict[Path_, dict] = {}
-        level: list[Path_] = [()]
+        found: dict[Words, dict] = {}
+        level: list[Words] = [()]
         while level:
             found.update(zip(level, self.helps(level), strict=True))
             level = [(*path, name) for path in level for name in found[path]["subcommands"]]
@@ -143,9 +143,9 @@ class KubectlFacts:
     def _walk(self, lines: Iterable[tuple[str, ...]]) -> None:
         """Level by level: at the root, a line's first word that names a command; below, the word
         right after. A word that names no command is only skipped: it is a guess."""
-        level: dict[Path_, set[tuple[str, ...]]] = {(): set(map(tuple, lines))}
+        level: dict[Words, set[tuple[str, ...]]] = {(): set(map(tuple, lines))}
         while level and not self._closed:
-            following: dict[Path_, set[tuple[str, ...]]] = {}
+            following: dict[Words, set[tuple[str, ...]]] = {}
             for path, rests in level.items():
                 names = set(self.helps([path])[0]["subcommands"])
                 if path not in self.known.optional:
@@ -170,14 +170,14 @@ class KubectlFacts:
             self.known.globals, self.known.global_optional = flags, optional
             self._dirty = True
 
-    def _learn_help(self, path: Path_) -> None:
+    def _learn_help(self, path: Words) -> None:
         if path not in self.known.helps:
             facts = learn_help(self._kubectl(), self._environment(), path)
             with self._lock:
                 self.known.helps.setdefault(path, facts)
                 self._dirty = True
 
-    def _learn_optional(self, path: Path_) -> None:
+    def _learn_optional(self, path: Words) -> None:
         """Which of its flags take no value (its help is known: tasks never wait for each other)."""
         optional = learn_optional(self._kubectl(), self._environment(), path, self.known.helps[path]["flags"],
                                   self._suspects())
@@ -190,7 +190,7 @@ class KubectlFacts:
         with self._lock:
             return set(self.known.global_optional or ()).union(*self.known.optional.values())
 
-    def _learn_alias(self, path: Path_, word: str) -> None:
+    def _learn_alias(self, path: Words, word: str) -> None:
         """(Its help is known: the grammar has the command whose sub-commands it looks up.)"""
         names = self.known.helps[path]["subcommands"]
         found = learn_alias(self._kubectl(), self._environment(), path, names, word) if names else None

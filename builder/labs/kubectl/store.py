@@ -14,7 +14,7 @@ from pathlib import Path
 
 from builder.files import write_atomic
 
-Path_ = tuple[str, ...]  # a command's words after `kubectl` (the root: ())
+Words = tuple[str, ...]  # a command's words after `kubectl` (the root: ())
 
 
 def cache_dir_of(cache_dir: Path | None) -> Path:
@@ -52,9 +52,9 @@ class Known:
 
     globals: list[list[str]] | None = None  # `kubectl options`: [long, short, default]
     global_optional: list[str] | None = None  # global flags whose value is optional
-    helps: dict[Path_, dict] = field(default_factory=dict)  # `help.parse_help` of each command
-    optional: dict[Path_, list[str]] = field(default_factory=dict)  # its flags of optional value
-    aliases: dict[Path_, dict[str, str | None]] = field(default_factory=dict)  # word -> sub-command
+    helps: dict[Words, dict] = field(default_factory=dict)  # `help.parse_help` of each command
+    optional: dict[Words, list[str]] = field(default_factory=dict)  # its flags of optional value
+    aliases: dict[Words, dict[str, str | None]] = field(default_factory=dict)  # word -> sub-command
 
 
 def _words(value: object) -> bool:
@@ -79,7 +79,7 @@ def _names(value: object) -> bool:
     return isinstance(value, dict) and all(name is None or isinstance(name, str) for name in value.values())
 
 
-def _table(data: dict, key: str, ok: Callable[[object], bool]) -> dict[Path_, object]:
+def _table(data: dict, key: str, ok: Callable[[object], bool]) -> dict[Words, object]:
     """The entries of one table that read right, by command path."""
     table = data.get(key)
     if not isinstance(table, dict):
