@@ -459,7 +459,9 @@ def _unknown_command(command: Command, word: str) -> str:
     message = f'unknown command "{word}" for "{command.display}"'
     close = _closest(word, command.children)
     if close:
-        message += f' (did you mean "{command.children[close].path[-1]}"?)'
+        children = command.children  # the name of what `close` names, without learning its flags
+        name = children.name_of(close) if isinstance(children, Children) else children[close].path[-1]
+        message += f' (did you mean "{name}"?)'
     return message
 
 
