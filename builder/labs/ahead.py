@@ -25,14 +25,15 @@ from builder.labs.kubectl.grammar import KubectlGrammar
 from builder.labs.kubectl.store import cache_dir_of, cache_file
 
 KUBECTL = re.compile(r"\bkubectl[ \t]+([^\n|;&<>`$(){}\\]*)")
+CLOSER = re.compile(r"^[ \t]*\][ \t]*$", re.M)
 WORDS = 6  # the command is among a line's first words
 MAX_BYTES = 4 << 20  # a file larger than a chapter is not read for a guess
 
 
 def kubectl_lines(repo: Path, targets: list[Path], settings: Settings) -> list[tuple[str, ...]]:
     """The first words after `kubectl`, flags left out, of each line that seems to run it in the
-    chapters `labs check` reads (those of the decks named, or of all decks). Only a guess: no
-    finding ever comes from here."""
+    labs of the chapters `labs check` reads (those of the decks named, or of all decks). Only a
+    guess: no finding ever comes from here."""
     from builder.course.decks import load_decks  # here: the learner starts before it loads
 
     manifests = [t for t in targets if t.suffix in (".yml", ".yaml") and t.exists()]
@@ -44,8 +45,20 @@ def kubectl_lines(repo: Path, targets: list[Path], settings: Settings) -> list[t
         path = contained(repo, rel, settings.shared_folders)
         if path is not None and os.path.isfile(path) and os.path.getsize(path) <= MAX_BYTES:
             texts.append(path.read_text(encoding="utf-8", errors="replace"))
+    macros = "|".join(map(re.escape, settings.lab_macros))
+    opener = re.compile(rf"\.(?:{macros})\[")
     return list({tuple(word for word in m.group(1).split() if not word.startswith("-"))[:WORDS]
-                 for text in texts for m in KUBECTL.finditer(text)})
+                 for text in texts for lab in _labs(text, opener) for m in KUBECTL.finditer(lab)})
+
+
+def _labs(text: str, opener: re.Pattern[str]) -> list[str]:
+    """The text of each lab macro, roughly: from its opening to the first line that is a lone `]`
+    (what the check reads: slides only show the rest)."""
+    found = []
+    for start in opener.finditer(text):
+        end = CLOSER.search(text, start.end())
+        found.append(text[start.end():end.start() if end else len(text)])
+    return found
 
 
 class GrammarLoader:

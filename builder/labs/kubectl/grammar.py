@@ -195,9 +195,10 @@ class KubectlGrammar:
         return parsed
 
     def parse(self, argv: list[str], plugins: set[str] | frozenset[str] = frozenset(),
-              hidden: Hidden | None = None) -> Parsed:
-        """Find the command (its words may follow flags), then read every flag against it."""
-        command, path_at, error = self._resolve(argv, plugins, hidden)
+              hidden: Hidden | None = None, within: tuple[str, ...] | None = None) -> Parsed:
+        """Find the command (its words may follow flags), then read every flag against it. With
+        `within`, a line that leads to another command stops there (unknown), that one unlearnt."""
+        command, path_at, error = self._resolve(argv, plugins, hidden, within)
         if command is None or error is not None:  # a plugin, or a command kubectl does not have
             return Parsed(command or self.root, errors=[error] if error else [], unknown=True)
         parsed = Parsed(command)
@@ -229,8 +230,8 @@ class KubectlGrammar:
                     f"(kubectl refuses `{command.display} POD COMMAND`)"]
         return [f'"{command.display}" needs -- COMMAND']
 
-    def _resolve(self, argv: list[str], plugins: set[str] | frozenset[str], hidden: Hidden | None = None
-                 ) -> tuple[Command | None, set[int], str | None]:
+    def _resolve(self, argv: list[str], plugins: set[str] | frozenset[str], hidden: Hidden | None = None,
+                 within: tuple[str, ...] | None = None) -> tuple[Command | None, set[int], str | None]:
         """The command named by the line's first words, where those words are, or why it has none."""
         command = self.root
         path_at: set[int] = set()
@@ -243,14 +244,16 @@ class KubectlGrammar:
                 if scratch.errors and "=" not in word and i < len(argv) and argv[i] not in command.children:
                     i += 1  # like kubectl, take the word after an unknown flag for its value
                 continue
-            child = command.children.get(word)
-            if child is None:
+            name = _name(command, word)
+            if name is None:
                 if command is self.root and word in plugins:
                     return None, path_at, None
                 if command.children and not self._takes_positionals(command):
                     return command, path_at, _unknown_command(command, word)
                 break
-            command = child
+            if within is not None and (*command.path, name) != within[:len(command.path) + 1]:
+                return command, path_at, f'"{word}" leads out of "kubectl {" ".join(within)}"'
+            command = self.command((*command.path, name))
             path_at.add(i)
             i += 1
         return command, path_at, None
@@ -335,7 +338,7 @@ class KubectlGrammar:
             argv = _example_argv(text)
             if argv is None:
                 continue
-            parsed = self.parse(argv)
+            parsed = self.parse(argv, within=command.path)
             if parsed.command is command and not parsed.errors and not parsed.unknown:
                 found.append(parsed)
         return found
@@ -459,10 +462,17 @@ def _unknown_command(command: Command, word: str) -> str:
     message = f'unknown command "{word}" for "{command.display}"'
     close = _closest(word, command.children)
     if close:
-        children = command.children  # the name of what `close` names, without learning its flags
-        name = children.name_of(close) if isinstance(children, Children) else children[close].path[-1]
-        message += f' (did you mean "{name}"?)'
+        message += f' (did you mean "{_name(command, close)}"?)'
     return message
+
+
+def _name(command: Command, word: str) -> str | None:
+    """The name of the sub-command `word` names (by name or alias), without learning that one."""
+    children = command.children
+    if isinstance(children, Children):
+        return children.name_of(word)
+    child = children.get(word)
+    return None if child is None else child.path[-1]
 
 
 def _unknown_flag(command: Command, flag: str) -> str:
