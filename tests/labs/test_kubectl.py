@@ -434,3 +434,17 @@ def test_flags_that_take_no_value_are_those_kubectl_takes_alone(path, tmp_path) 
     assert set(learn_optional(kubectl, env, path, flags, suspects={"dry-run", "validate"})) == alone
     assert path == ("options",) or alone  # each command here has one
 
+
+
+def test_examples_that_lead_to_another_command_learn_nothing_more(grammar, tmp_path, recorded) -> None:
+    """`kubectl wait --help` shows `kubectl create secret generic busybox1`: reading `wait`'s own
+    examples stops at `create`, which it does not learn."""
+    facts, lazy = _lazy(find_kubectl(), grammar.version, tmp_path)
+    try:
+        line = ["wait", "--for=condition=Ready", "pod/web"]
+        assert lazy.check(line) == grammar.check(line) == []
+        examples = lazy.commands[("wait",)].examples
+        assert any("kubectl create secret generic" in example for example in examples)
+    finally:
+        facts.close()
+    assert _helps_run(recorded) == ["", "wait"]
