@@ -324,43 +324,47 @@ def _labs_list(args: argparse.Namespace) -> int:
 
 
 def _labs_check(args: argparse.Namespace) -> int:
-    from builder import diagnostics
     from builder.config import load_settings
-    from builder.labs.check import check_chapters
-    from builder.labs.context import CheckEnv
-    from builder.labs.junit import Case, write_junit
-    from builder.labs.kubectl.cache import GrammarLoader
-    from builder.labs.kubectl.hidden import HiddenFlags
+    from builder.labs.ahead import GrammarLoader
     from builder.labs.kubectl.run import find_kubectl
-    from builder.labs.paths import RepoPaths
-    from builder.labs.programs import Programs
-    from builder.labs.results import ResultCache
-    from builder.labs.schemas import Schemas
-    from builder.labs.targets import resolve_targets
 
     repo = args.repo.resolve()
     settings = load_settings(repo)
     kubectl = args.kubectl or find_kubectl()
-    loader = GrammarLoader(kubectl).start()  # kubectl's grammar, learnt meanwhile if it must be
+    # kubectl's grammar: the commands the course seems to type are learnt while the chapters compile
+    # (and while the modules below load)
+    loader = GrammarLoader(kubectl, repo, _targets(args), settings).start()
     try:
+        from builder import diagnostics
+        from builder.labs.check import check_chapters
+        from builder.labs.context import CheckEnv
+        from builder.labs.junit import Case, write_junit
+        from builder.labs.kubectl.hidden import HiddenFlags
+        from builder.labs.paths import RepoPaths
+        from builder.labs.programs import Programs
+        from builder.labs.results import ResultCache
+        from builder.labs.schemas import Schemas
+        from builder.labs.targets import resolve_targets
+
         targets = resolve_targets(repo, _targets(args), cache=not args.no_cache)
         grammar = loader.grammar()
+        decks, chapters = targets.decks, targets.chapters
+        version = args.k8s_version or settings.kubernetes
+        try:
+            schemas = Schemas(version) if version else Schemas()
+        except ValueError as exc:
+            raise CourseError("--k8s-version", None, str(exc)) from None
+        hidden = HiddenFlags(kubectl, grammar.version)
+        env = CheckEnv(repo, settings, grammar, schemas, RepoPaths(repo, settings, decks),
+                       Programs(repo, settings.tools), hidden.lookup)
+        cache = None if args.no_cache else ResultCache(env, chapters)
+        report = check_chapters(env, chapters, cache)
+        hidden.save()
+        loader.save()
+        if cache is not None:
+            cache.save()
     finally:
         loader.stop()
-    decks, chapters = targets.decks, targets.chapters
-    version = args.k8s_version or settings.kubernetes
-    try:
-        schemas = Schemas(version) if version else Schemas()
-    except ValueError as exc:
-        raise CourseError("--k8s-version", None, str(exc)) from None
-    hidden = HiddenFlags(kubectl, grammar.version)
-    env = CheckEnv(repo, settings, grammar, schemas, RepoPaths(repo, settings, decks),
-                   Programs(repo, settings.tools), hidden.lookup)
-    cache = None if args.no_cache else ResultCache(env, chapters)
-    report = check_chapters(env, chapters, cache)
-    hidden.save()
-    if cache is not None:
-        cache.save()
     # What could not be read (an error at its line) comes with the checks' findings.
     found = diagnostics.strict(diagnostics.unique(targets.diagnostics + report.diagnostics),
                                args.strict)

