@@ -592,7 +592,7 @@
         var at = text.toLowerCase().indexOf(term);
         if (at < 0) return text.slice(0, 100);
         var start = Math.max(0, at - 40);
-        return (start > 0 ? "…" : "") + text.slice(start, at + 60) + (at + 60 < text.length ? "…" : "");
+        return (start > 0 ? "\u2026" : "") + text.slice(start, at + 60) + (at + 60 < text.length ? "\u2026" : "");
       }
 
       function render(query) {
