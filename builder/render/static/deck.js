@@ -300,11 +300,13 @@
 
     // <pre class="mermaid"> holds a diagram's source until mermaid (builder/render/diagrams.py:
     // its browser build, copied beside the deck, named by the root's data-mermaid) draws it. The
-    // library is loaded once the first slide is painted, unless that slide has a diagram;
-    // then every diagram is drawn while the page is idle, those nearest the current slide
-    // first, so that moving to one shows it drawn, and printing too. `ready()` draws
-    // them all now and resolves when done (?print and `coursekit pdf` wait for it). A diagram
-    // mermaid cannot draw, or a library that cannot load, leaves the source shown.
+    // library is loaded at once if the first slide shown has a diagram, once it is painted if
+    // the next one has, else once the deck has been left alone for a moment (loading it is a
+    // long task, which a key pressed meanwhile would wait for); then every diagram is drawn
+    // while the page is idle, those nearest the current slide first, so that moving to one
+    // shows it drawn, and printing too. `ready()` draws them all now and resolves when done
+    // (?print and `coursekit pdf` wait for it). A diagram mermaid cannot draw, or a library
+    // that cannot load, leaves the source shown.
     var diagrams = (function () {
       var file = doc.documentElement.getAttribute("data-mermaid");
       var all = Array.prototype.slice.call(deck.querySelectorAll("pre.mermaid"));
@@ -380,7 +382,8 @@
       var slideOf = null;  // slideOf[k]: the index of the slide holding all[k]
 
       // A drawing is one long task: while the user is moving through the slides, those still
-      // to draw wait (the current and next slides' are drawn as they come, see show()).
+      // to draw wait (the current and next slides' are drawn as they come, see show()), and
+      // so do they in the first moments, when the user is likely to start moving.
       var QUIET = 1500, lastMove = 0;
 
       function drawNextIdle() {  // the undrawn diagram nearest the current slide
@@ -427,8 +430,12 @@
         },
         start: function (i) {  // after the first show(): the others wait for the first paint
           started = true;
+          lastMove = Date.now();
           if (hasDiagram(slides[i])) nearby(i);
-          afterFirstPaint(function () { idle(drawNextIdle); });
+          afterFirstPaint(function () {
+            if (hasDiagram(slides[current + 1])) nearby(current);  // the next slide's, at once
+            idle(drawNextIdle);
+          });
         },
         ready: function () {
           return Promise.all(all.map(draw)).then(function () { return true; });
