@@ -209,10 +209,23 @@
       if (counter) counter.textContent = prefix + numbering.of(i) + "/" + numbering.total;
       if (how.announce) announce(t("slide_titled", { n: numbering.of(i), total: numbering.total,
                                                      title: titleOf(slides[i]) }));
-      if (how.hash) history.replaceState(null, "", "#" + (i + 1));
+      if (how.hash) { hashPending = true; if (!keyMove) writeHash(); }
       if (how.broadcast) sync.post({ type: "show", index: i });
       keepFocus(previous);
       listeners.forEach(function (fn) { fn(i); });
+    }
+
+    // The address bar follows the slide: at once after a click, a link or another tab's move;
+    // when the key is released after a key press (a key held down moves through many slides).
+    // A change of URL costs Chromium in proportion to the page (about 1 ms for a deck of 2,500
+    // slides, several in its first seconds): the slide that a key brings need not wait for it.
+    var hashPending = false, keyMove = false;
+
+    function writeHash() {
+      if (!hashPending) return;
+      hashPending = false;
+      var hash = "#" + (current + 1);
+      if (location.hash !== hash) history.replaceState(null, "", hash);
     }
 
     // A user's move: update the hash, tell the other tabs, announce the slide.
@@ -969,7 +982,8 @@
       if ((e.key === " " || e.key === "Enter") && e.target.closest && e.target.closest("a, button")) return;
       if (!entry || !available(entry) || !actions[entry.action]) return;
       e.preventDefault();
-      actions[entry.action]();
+      keyMove = true;  // the hash is written when the key is released (writeHash)
+      try { actions[entry.action](); } finally { keyMove = false; }
     }
 
     function onControl(e) {
@@ -1052,6 +1066,9 @@
       var early = doc.getElementById("ck-boot");
       if (early) early.remove();
       doc.addEventListener("keydown", onKey);
+      doc.addEventListener("keyup", writeHash);
+      window.addEventListener("blur", writeHash);  // released elsewhere: no keyup here
+      window.addEventListener("pagehide", writeHash);
       doc.addEventListener("click", onLanguageLink, true);
       doc.addEventListener("click", onControl);
       deck.addEventListener("click", onStageClick);
