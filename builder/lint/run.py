@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from html import unescape
 from importlib import resources
 from pathlib import Path
 
@@ -291,7 +292,8 @@ def _find_lost(page: Page, seen: list[str], sections: list[Section]) -> None:
 
 
 def _section_ids(html: Path) -> list[str]:
-    return _SECTION_ID_RE.findall(html.read_text("utf-8", errors="replace"))
+    # The page is ASCII (builder/render/deck.py): an id of other letters is written with references.
+    return [unescape(i) for i in _SECTION_ID_RE.findall(html.read_text("utf-8", errors="replace"))]
 
 
 def _section_count(html: Path) -> int:

@@ -8,7 +8,6 @@ The keyboard shortcuts bring their own words from the keymap (keymap.py).
 from __future__ import annotations
 
 import io
-import json
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -82,5 +81,8 @@ def _catalog(lang: str) -> dict[str, str]:
 
 
 def css_string(text: str) -> str:
-    """A CSS string literal (for `content:`), safe inside a <style> element."""
-    return json.dumps(text, ensure_ascii=False).replace("<", "\\3c ")
+    """A CSS string literal (for `content:`), safe inside a <style> element, in ASCII: any
+    other character, quotes, backslashes and `<` as six-digit escapes (which need no space
+    after them)."""
+    return '"' + "".join(c if " " <= c <= "~" and c not in '"\\<' else f"\\{ord(c):06x}"
+                         for c in text) + '"'

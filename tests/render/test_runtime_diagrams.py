@@ -210,3 +210,31 @@ def test_a_drawn_diagram_passes_axe(session, deck, axe_source):
     assert axe_violations(page, axe_source) == []
     page.keyboard.press("o")
     assert axe_violations(page, axe_source) == []
+
+
+def test_the_first_moves_do_not_wait_for_the_library(browser, library, tmp_path):
+    """Loading mermaid is one long task (hundreds of ms of script): when neither the first slide
+    nor the next has a diagram, it waits until the deck has been left alone for a moment, so
+    the key presses of the first seconds are answered at once; then every diagram is drawn."""
+    plain = "\n---\n".join(f"## Plain {k}\n\n- text {k}" for k in range(1, 7))
+    (tmp_path / "slides").mkdir()
+    (tmp_path / "slides" / "ch.md").write_text(
+        plain + "\n---\n## Drawn\n\n```mermaid\ngraph LR\n  A[Pod] --> B[Node]\n```\n")
+    (tmp_path / "slides" / "d.yml").write_text("title: D\ncontent:\n- ch.md\n")
+    build(tmp_path, langs=("en",))
+    s = Session(browser)
+    s.context.add_init_script(WATCH_SCRIPT)
+    try:
+        page = s.open((tmp_path / "dist" / "en" / "d.html").as_uri())
+        page.wait_for_timeout(400)  # the time to reach for the keyboard
+        for key in ["ArrowRight", "ArrowRight", "ArrowLeft", "ArrowLeft"] * 3:  # among slides 1-3
+            page.keyboard.press(key)
+            page.wait_for_timeout(100)
+        assert position(page) == 1
+        assert page.evaluate("window.__mermaidAt") is None  # not loaded while the user moves
+        moved = page.evaluate("performance.now()")
+        page.wait_for_function("() => document.querySelector('pre.mermaid[data-processed] svg')",
+                               timeout=30000)
+        assert page.evaluate("window.__mermaidAt") > moved
+    finally:
+        s.close()

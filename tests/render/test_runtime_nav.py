@@ -31,6 +31,22 @@ def test_keys_move_through_slides_and_steps(session, url):
     assert counter(page) == f"consul — 1/{n}"
 
 
+def test_a_key_held_down_moves_on_and_the_address_follows_on_release(session, url):
+    """A held key repeats: each repeat shows the next slide; the address bar (written when the
+    key is released, a change of URL costing a walk over the whole page) names the last one,
+    and a reload lands there."""
+    page = session.open(url)
+    for _ in range(5):
+        page.keyboard.down("ArrowRight")  # the repeats of a key held down
+    assert position(page) == 6
+    page.keyboard.up("ArrowRight")
+    assert page.evaluate("location.hash") == "#6"
+    page.keyboard.down("ArrowLeft")
+    page.evaluate("window.dispatchEvent(new Event('blur'))")  # released in another window
+    assert page.evaluate("location.hash") == "#5"
+    page.reload()
+    assert position(page) == 5
+
 def test_a_step_is_a_slide_of_its_own(session, url):
     page = session.open(url)
     first = index_of_source(page, "slides/k8s/consul.md:1")

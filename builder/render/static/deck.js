@@ -209,10 +209,23 @@
       if (counter) counter.textContent = prefix + numbering.of(i) + "/" + numbering.total;
       if (how.announce) announce(t("slide_titled", { n: numbering.of(i), total: numbering.total,
                                                      title: titleOf(slides[i]) }));
-      if (how.hash) history.replaceState(null, "", "#" + (i + 1));
+      if (how.hash) { hashPending = true; if (!keyMove) writeHash(); }
       if (how.broadcast) sync.post({ type: "show", index: i });
       keepFocus(previous);
       listeners.forEach(function (fn) { fn(i); });
+    }
+
+    // The address bar follows the slide: at once after a click, a link or another tab's move;
+    // when the key is released after a key press (a key held down moves through many slides).
+    // A change of URL costs Chromium in proportion to the page (about 1 ms for a deck of 2,500
+    // slides, several in its first seconds): the slide that a key brings need not wait for it.
+    var hashPending = false, keyMove = false;
+
+    function writeHash() {
+      if (!hashPending) return;
+      hashPending = false;
+      var hash = "#" + (current + 1);
+      if (location.hash !== hash) history.replaceState(null, "", hash);
     }
 
     // A user's move: update the hash, tell the other tabs, announce the slide.
@@ -300,11 +313,13 @@
 
     // <pre class="mermaid"> holds a diagram's source until mermaid (builder/render/diagrams.py:
     // its browser build, copied beside the deck, named by the root's data-mermaid) draws it. The
-    // library is loaded once the first slide is painted, unless that slide has a diagram;
-    // then every diagram is drawn while the page is idle, those nearest the current slide
-    // first, so that moving to one shows it drawn, and printing too. `ready()` draws
-    // them all now and resolves when done (?print and `coursekit pdf` wait for it). A diagram
-    // mermaid cannot draw, or a library that cannot load, leaves the source shown.
+    // library is loaded at once if the first slide shown has a diagram, once it is painted if
+    // the next one has, else once the deck has been left alone for a moment (loading it is a
+    // long task, which a key pressed meanwhile would wait for); then every diagram is drawn
+    // while the page is idle, those nearest the current slide first, so that moving to one
+    // shows it drawn, and printing too. `ready()` draws them all now and resolves when done
+    // (?print and `coursekit pdf` wait for it). A diagram mermaid cannot draw, or a library
+    // that cannot load, leaves the source shown.
     var diagrams = (function () {
       var file = doc.documentElement.getAttribute("data-mermaid");
       var all = Array.prototype.slice.call(deck.querySelectorAll("pre.mermaid"));
@@ -380,7 +395,8 @@
       var slideOf = null;  // slideOf[k]: the index of the slide holding all[k]
 
       // A drawing is one long task: while the user is moving through the slides, those still
-      // to draw wait (the current and next slides' are drawn as they come, see show()).
+      // to draw wait (the current and next slides' are drawn as they come, see show()), and
+      // so do they in the first moments, when the user is likely to start moving.
       var QUIET = 1500, lastMove = 0;
 
       function drawNextIdle() {  // the undrawn diagram nearest the current slide
@@ -427,8 +443,12 @@
         },
         start: function (i) {  // after the first show(): the others wait for the first paint
           started = true;
+          lastMove = Date.now();
           if (hasDiagram(slides[i])) nearby(i);
-          afterFirstPaint(function () { idle(drawNextIdle); });
+          afterFirstPaint(function () {
+            if (hasDiagram(slides[current + 1])) nearby(current);  // the next slide's, at once
+            idle(drawNextIdle);
+          });
         },
         ready: function () {
           return Promise.all(all.map(draw)).then(function () { return true; });
@@ -592,7 +612,7 @@
         var at = text.toLowerCase().indexOf(term);
         if (at < 0) return text.slice(0, 100);
         var start = Math.max(0, at - 40);
-        return (start > 0 ? "…" : "") + text.slice(start, at + 60) + (at + 60 < text.length ? "…" : "");
+        return (start > 0 ? "\u2026" : "") + text.slice(start, at + 60) + (at + 60 < text.length ? "\u2026" : "");
       }
 
       function render(query) {
@@ -962,7 +982,8 @@
       if ((e.key === " " || e.key === "Enter") && e.target.closest && e.target.closest("a, button")) return;
       if (!entry || !available(entry) || !actions[entry.action]) return;
       e.preventDefault();
-      actions[entry.action]();
+      keyMove = true;  // the hash is written when the key is released (writeHash)
+      try { actions[entry.action](); } finally { keyMove = false; }
     }
 
     function onControl(e) {
@@ -1045,6 +1066,9 @@
       var early = doc.getElementById("ck-boot");
       if (early) early.remove();
       doc.addEventListener("keydown", onKey);
+      doc.addEventListener("keyup", writeHash);
+      window.addEventListener("blur", writeHash);  // released elsewhere: no keyup here
+      window.addEventListener("pagehide", writeHash);
       doc.addEventListener("click", onLanguageLink, true);
       doc.addEventListener("click", onControl);
       deck.addEventListener("click", onStageClick);
