@@ -306,9 +306,12 @@ def test_an_edited_chapter_highlights_only_its_new_code(repo: Path, tmp_path: Pa
 
 
 def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(repo: Path,
-                                                                         tmp_path: Path):
+                                                                         tmp_path: Path,
+                                                                         monkeypatch):
     from builder.cachefiles import cache_root, read_frame
 
+    monkeypatch.setenv("COURSEKIT_BUILD_CACHE", str(tmp_path / "cache"))  # this build's alone
+    a_new_process()
     build(repo, jobs=1)
     expected = contents(repo / "dist")
     kept = sorted(cache_root().glob("templates-*/*.bin"))
