@@ -21,6 +21,19 @@ FORMAT = 1
 MAGIC = b"coursekit build cache\n"
 _HEADER = MAGIC + FORMAT.to_bytes(4, "big")
 _DIGEST = 32  # bytes of BLAKE2b
+# A file written this recently may change again with the same size and times (the clock's tick
+# is coarser than its nanoseconds): its stat says nothing yet, its content must be read.
+RACY_SECONDS = 2.0
+
+
+def digest(*parts: object) -> str:
+    """A cache key made of `parts`: bytes as they are, anything else by its repr (dataclasses,
+    tuples, dicts and strings, all stable)."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
 
 
 def cache_root() -> Path:

@@ -330,10 +330,10 @@ def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(repo: P
 @pytest.fixture
 def settled(monkeypatch) -> None:
     """Stats trusted at once: the cache trusts a file's stat only once the file had been still
-    for a second when it was hashed, and a test's files are younger."""
+    for RACY_SECONDS when it was hashed, and a test's files are younger."""
     from builder.course import cache
 
-    monkeypatch.setattr(cache, "STABLE_NS", 0)
+    monkeypatch.setattr(cache, "RACY_SECONDS", 0)
 
 
 def test_a_no_op_rebuild_reads_no_chapter_whose_stat_is_unchanged(repo: Path, monkeypatch,

@@ -43,7 +43,14 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from builder.cachefiles import FORMAT, cache_root, read_frame, write_frame
+from builder.cachefiles import (
+    FORMAT,
+    RACY_SECONDS,
+    cache_root,
+    digest,
+    read_frame,
+    write_frame,
+)
 from builder.course.chapters import by_fields
 from builder.course.pictures import pictures
 from builder.diagnostics import Diagnostic, Location
@@ -53,7 +60,6 @@ from builder.model import Chapter, Increment, OutlineTag, Slide, Title
 if TYPE_CHECKING:
     from builder.course.chapters import ChapterJob, Compiled
 
-STABLE_NS = 1_000_000_000  # see ChapterCache._content
 KEEP_DAYS = 30  # a repository's cache not used for this long is removed
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -96,15 +102,6 @@ class Codec:
 
 
 # --------------------------------------------------------------------------- keys
-
-
-def digest(*parts: object) -> str:
-    """A key made of `parts` (their repr: dataclasses, tuples, dicts and strings, all stable)."""
-    h = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        h.update(repr(part).encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 @cache
@@ -292,7 +289,7 @@ class ChapterCache:
 
     def _content(self, real: str) -> str:
         """The file's content digest, hashed again only if its stat changed since it was (as
-        git's index does). A stat is trusted only if the file had not changed for a second
+        git's index does). A stat is trusted only if the file had been still for RACY_SECONDS
         when it was hashed: a later write, even of the same size within the clock's tick,
         then shows in its modification or change time."""
         self._looked.add(real)
@@ -308,7 +305,7 @@ class ChapterCache:
             return known[1]
         hashed_at = time.time_ns()
         found = file_digest(Path(real))
-        if max(st.st_mtime_ns, st.st_ctime_ns) < hashed_at - STABLE_NS and len(found) == 40:
+        if max(st.st_mtime_ns, st.st_ctime_ns) < hashed_at - RACY_SECONDS * 1e9 and len(found) == 40:
             self.index.seen[real] = (stat, found)
             self.changed = True
         return found

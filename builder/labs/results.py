@@ -38,6 +38,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from builder.cachefiles import RACY_SECONDS, digest
 from builder.course.cache import distributions
 from builder.diagnostics import Diagnostic, Location
 from builder.files import write_atomic
@@ -49,17 +50,8 @@ from builder.labs.manifests import DocumentVerdict, Ledger
 from builder.model import Chapter
 
 FORMAT = 1
-RACY_SECONDS = 2.0  # a file written this recently may change again with the same time and size
 PACKAGE = Path(__file__).resolve().parent.parent
 _SKIPPED = frozenset({".git", "node_modules", "__pycache__"})
-
-
-def _digest(*parts: object) -> str:
-    h = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        h.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass"))
-        h.update(b"\0")
-    return h.hexdigest()
 
 
 @cache
@@ -129,12 +121,12 @@ def chapter_key(chapter: Chapter) -> str:
     step and manifest tiers are given nothing else of it)."""
     shape = (chapter.path, chapter.line, len(chapter.slides),
              [(i, s.labs, s.code) for i, s in enumerate(chapter.slides) if s.labs or s.code])
-    return _digest(pickle.dumps(shape, protocol=5))
+    return digest(pickle.dumps(shape, protocol=5))
 
 
 def cache_file(root: Path, repo: Path) -> Path:
     """The one file that keeps a repository's results."""
-    return root / f"{_digest(str(repo.resolve()))[:24]}.json"
+    return root / f"{digest(str(repo.resolve()))[:24]}.json"
 
 
 class ResultCache:
@@ -149,7 +141,7 @@ class ResultCache:
         own |= {posixpath.normpath(f) for c in chapters for f in c.includes}
         caches = cache_dir_of(None).resolve()  # caches kept in the repository are not part of it
         state = repository_state(env.repo, own, caches if caches.is_relative_to(env.repo) else None)
-        self.key = _digest(FORMAT, code_digest(), distributions(), sys.version,
+        self.key = digest(FORMAT, code_digest(), distributions(), sys.version,
                            asdict(env.settings), env.grammar.version, GRAMMAR_FORMAT,
                            env.schemas.version, _identity("bash"), state)
         self._old = self._read()
