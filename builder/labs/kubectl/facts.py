@@ -52,6 +52,7 @@ class KubectlFacts:
         self._home: tempfile.TemporaryDirectory[str] | None = None
         self._env: dict[str, str] = {}
         self._lines: Lines | None = None
+        self._guesser: threading.Thread | None = None
         self._dirty = False
         self._closed = False
 
@@ -134,7 +135,8 @@ class KubectlFacts:
     def _prefetch(self) -> None:
         lines, self._lines = self._lines, None
         if lines is not None:
-            threading.Thread(target=self._guess, args=(lines,), daemon=True).start()
+            self._guesser = threading.Thread(target=self._guess, args=(lines,), daemon=True)
+            self._guesser.start()
 
     def _guess(self, lines: Lines) -> None:
         with contextlib.suppress(Exception):  # a guess: what it could not learn is learnt when asked
@@ -242,10 +244,46 @@ class KubectlFacts:
             if not self._dirty:
                 return
             self._dirty = False
-            known = Known(self.known.globals, self.known.global_optional, dict(self.known.helps),
-                          dict(self.known.optional),
-                          {path: dict(words) for path, words in self.known.aliases.items()})
+            known = _copy(self.known)
         write_known(self.path, self.version, FORMAT, known)
+
+    # -- across worker processes (see `builder.labs.check.Learner`) ------------------------------
+
+    def quiesce(self) -> None:
+        """Before a fork: the guess under way and the pool's runs finished, and the pool ended (a
+        forked copy of a thread is not running). A later question starts another pool; a guess
+        not started yet is left to the first worker that lacks a fact."""
+        guesser, self._guesser = self._guesser, None
+        if guesser is not None:
+            guesser.join()
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+    def learnt(self) -> Known | None:
+        """In a worker: everything known, when something was learnt since it last said."""
+        with self._lock:
+            if not self._dirty:
+                return None
+            self._dirty = False
+            return _copy(self.known)
+
+    def adopt(self, learnt: object) -> None:
+        """What a worker knew, added to what is known here (to be kept by `save`)."""
+        if not isinstance(learnt, Known):
+            return
+        with self._lock:
+            mine = self.known
+            if mine.globals is None or mine.global_optional is None:
+                mine.globals, mine.global_optional = learnt.globals, learnt.global_optional
+            for table, theirs in ((mine.helps, learnt.helps), (mine.optional, learnt.optional)):
+                for path, facts in theirs.items():
+                    table.setdefault(path, facts)
+            for path, words in learnt.aliases.items():
+                for word, name in words.items():
+                    mine.aliases.setdefault(path, {}).setdefault(word, name)
+            self._dirty = True
 
     def close(self) -> None:
         """Ends the pool (tasks not started are dropped; kubectl runs end within a second)."""
@@ -257,3 +295,9 @@ class KubectlFacts:
         if self._home is not None:
             self._home.cleanup()
             self._home = None
+
+
+def _copy(known: Known) -> Known:
+    """A copy whose tables the pool's threads do not add to."""
+    return Known(known.globals, known.global_optional, dict(known.helps), dict(known.optional),
+                 {path: dict(words) for path, words in known.aliases.items()})

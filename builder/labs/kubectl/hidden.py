@@ -57,6 +57,25 @@ class HiddenFlags:
         known = self._known[key]
         return None if known is None else HiddenFlag(bool(known[0]), known[1])
 
+    # -- across worker processes (see `builder.labs.check.Learner`) ------------------------------
+
+    def quiesce(self) -> None:
+        """Nothing to do: it runs kubectl in the caller's thread."""
+
+    def learnt(self) -> dict[str, list | None] | None:
+        """In a worker: what it knows, when it asked kubectl something since it last said."""
+        if not self._dirty:
+            return None
+        self._dirty = False
+        return dict(self._known)
+
+    def adopt(self, learnt: object) -> None:
+        if isinstance(learnt, dict):
+            for key, known in learnt.items():
+                if key not in self._known:
+                    self._known[key] = known
+                    self._dirty = True
+
     def save(self) -> None:
         if self._dirty:
             write_json(self.path, self._known)
