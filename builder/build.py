@@ -401,10 +401,11 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
 
             prepare(langs)  # once here, not in each worker
             ctx = multiprocessing.get_context("fork")  # workers inherit _STATE, nothing pickled
-            with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx) as pool:
-                pending = pool.map(_assemble_one, tasks)  # every worker forked: threads may start
+            with ProcessPoolExecutor(max_workers=min(workers - 1, len(tasks) - 1), mp_context=ctx) as pool:
+                pending = pool.map(_assemble_one, tasks[1:])  # every worker forked: threads may start
                 copying.start()
-                results = list(pending)
+                results = [_assemble_one(tasks[0])]  # this process is one of the workers
+                results += pending
         else:
             copying.start()
             results = [_assemble_one(t) for t in tasks]

@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     _format_option(b)
     b.add_argument("manifests", nargs="*", type=Path, metavar="MANIFEST",
                    help="deck manifests (default: every deck in slides/*.yml)")
-    b.set_defaults(func=_build)
+    b.set_defaults(func=_build, quick_exit=True)
 
     pdf = sub.add_parser("pdf", help="print built decks to PDF with headless Chromium")
     pdf.add_argument("--repo", type=Path, default=Path("."))
@@ -139,7 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     ck.add_argument("--no-cache", action="store_true",
                     help="check every chapter again, neither reading nor writing the kept results")
     ck.add_argument("targets", nargs="*", type=Path, metavar="TARGET")
-    ck.set_defaults(func=_labs_check)
+    ck.set_defaults(func=_labs_check, quick_exit=True)
 
     dry = labs.add_parser("dry-run", help="compare labs check's verdicts with kubectl apply --dry-run=server")
     dry.add_argument("--repo", type=Path, default=Path("."))
@@ -523,9 +523,31 @@ def _version() -> str:
         return "unknown"
 
 
-def main(argv: list[str] | None = None) -> int:
+def command() -> None:
+    """The `coursekit` command (and `python -m builder`): `main`, then the exit.
+
+    A command marked `quick_exit` (build, labs check) has written everything and left no thread,
+    child process or temporary folder behind when it returns: the process then ends at once
+    instead of freeing every object of the course one by one (about 35 ms of a 0.4 s rebuild)."""
+    code = main(quick=True)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None, quick: bool = False) -> int:
     args = _parser().parse_args(argv)
     repo = getattr(args, "repo", Path("."))
+    if quick and getattr(args, "quick_exit", False):
+        code = _run(args, repo)
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except OSError:  # a reader gone (`| head`): what it did not read is lost either way
+                code = code or 1
+        os._exit(code)
+    return _run(args, repo)
+
+
+def _run(args: argparse.Namespace, repo: Path) -> int:
     try:
         return args.func(args)
     except (CourseError, CourseErrors) as exc:
@@ -541,4 +563,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -226,3 +227,38 @@ def test_a_line_of_many_unclosed_macros_builds(course, capsys, line: str):
     code = main(["build", "--repo", str(course.root), "--lang", "en", "--jobs", "1", "-q"])
     assert code == 0
     assert "Many macros" in (course.root / "dist/en/d.html").read_text()
+
+
+
+def _piped(cwd: Path, *args: str) -> tuple[int, list[str]]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as usual
+    with subprocess.Popen([sys.executable, "-m", "builder", *args], cwd=cwd, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, env=env) as process:
+        out, _ = process.communicate(timeout=300)
+    return process.returncode, out.splitlines()
+
+
+def test_every_line_of_a_build_reaches_a_pipe_when_the_process_ends_at_once(tmp_path: Path):
+    """`build` ends its process without freeing the course (`cli.command`): what it prints
+    still arrives whole through a pipe, as CI reads it, exit status included."""
+    (tmp_path / "slides").mkdir()
+    (tmp_path / "slides" / "deck.yml").write_text("content:\n- a.md\n")
+    missing = [f"![p{n}](images/none-{n}.png)" for n in range(3000)]  # 3,000 warnings, ~200 KB
+    (tmp_path / "slides" / "a.md").write_text("Hello\n\n" + "\n\n".join(missing) + "\n")
+    code, lines = _piped(tmp_path, "build", "--lang", "en", "--strict")
+    assert code == 1
+    warnings = [line for line in lines if "image not found: slides/images/none-" in line]
+    assert len(warnings) == 3000 and warnings[-1].startswith("slides/a.md:6001: ")
+    assert any(line.startswith("built 0 of 1 deck") for line in lines)  # stdout: block-buffered
+
+
+@pytest.mark.kubectl
+def test_every_line_of_a_lab_check_reaches_a_pipe_when_the_process_ends_at_once(tmp_path: Path):
+    (tmp_path / "slides").mkdir()
+    (tmp_path / "slides" / "deck.yml").write_text("content:\n- a.md\n")
+    labs = [f".lab[\n\n- Run:\n  ```bash\n  kubectll get pods {n}\n  ```\n\n]" for n in range(1500)]
+    (tmp_path / "slides" / "a.md").write_text("# Labs\n\n" + "\n\n".join(labs) + "\n")
+    code, lines = _piped(tmp_path, "labs", "check")
+    assert code == 1
+    assert sum("unknown program 'kubectll'" in line for line in lines) == 1500
+    assert lines[-1].startswith("checked 1500 labs")
