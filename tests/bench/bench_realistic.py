@@ -326,6 +326,7 @@ def measure_one_chapter(builder: Builder, course: Path, work: Path, runs: int,
         original = (copy / chapter).read_text(encoding="utf-8")
         out = work / "edited"
         builder.build(out, scratch=True, repo=copy)
+        builder.build(out, repo=copy)  # the cache filled, as a trainer's is (scratch: --no-cache)
         done = []
         for n in range(runs):
             edited = copy / chapter
