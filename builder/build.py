@@ -401,11 +401,13 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
 
             prepare(langs)  # once here, not in each worker
             ctx = multiprocessing.get_context("fork")  # workers inherit _STATE, nothing pickled
-            with ProcessPoolExecutor(max_workers=min(workers - 1, len(tasks) - 1), mp_context=ctx) as pool:
-                pending = pool.map(_assemble_one, tasks[1:])  # every worker forked: threads may start
+            # As many decks as cores (an edit's rebuild): this process assembles the first one
+            # itself, one fork fewer. More: the workers share them, this process copies pictures.
+            mine = tasks[:1] if len(tasks) <= workers else []
+            with ProcessPoolExecutor(max_workers=min(workers, len(tasks) - len(mine)), mp_context=ctx) as pool:
+                pending = pool.map(_assemble_one, tasks[len(mine):])  # every worker forked: threads may start
                 copying.start()
-                results = [_assemble_one(tasks[0])]  # this process is one of the workers
-                results += pending
+                results = [_assemble_one(t) for t in mine] + list(pending)
         else:
             copying.start()
             results = [_assemble_one(t) for t in tasks]
