@@ -404,7 +404,8 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
             # As many decks as cores (an edit's rebuild): this process assembles the first one
             # itself, one fork fewer. More: the workers share them, this process copies pictures.
             mine = tasks[:1] if len(tasks) <= workers else []
-            with ProcessPoolExecutor(max_workers=min(workers, len(tasks) - len(mine)), mp_context=ctx) as pool:
+            helpers = min(workers, len(tasks) - len(mine))
+            with ProcessPoolExecutor(max_workers=helpers, mp_context=ctx) as pool:
                 pending = pool.map(_assemble_one, tasks[len(mine):])  # every worker forked: threads may start
                 copying.start()
                 results = [_assemble_one(t) for t in mine] + list(pending)
