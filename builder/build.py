@@ -287,7 +287,12 @@ class _Background:
         except BaseException as exc:  # noqa: BLE001 - handed to the caller by join()
             self.error = exc
 
-    def start(self) -> None:
+    def start(self, here: bool = False) -> None:
+        """On a thread, or `here` and now (when this thread has Python work of its own to do
+        meanwhile, a thread only slows it: both take turns at the interpreter)."""
+        if here:
+            self._run()
+            return
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
@@ -407,7 +412,7 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
             helpers = min(workers, len(tasks) - len(mine))
             with ProcessPoolExecutor(max_workers=helpers, mp_context=ctx) as pool:
                 pending = pool.map(_assemble_one, tasks[len(mine):])  # every worker forked: threads may start
-                copying.start()
+                copying.start(here=bool(mine))  # a thread would contend with this one's assembly
                 results = [_assemble_one(t) for t in mine] + list(pending)
         else:
             copying.start()
