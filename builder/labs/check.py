@@ -101,7 +101,9 @@ def check_chapters(env: CheckEnv, chapters: list[Chapter], cache: ResultCache | 
         results[i] = result
         if cache is not None:
             cache.put(chapters[i], result, asked)
-    return merge(chapters, [r for r in results if r is not None])
+    checked = [r for r in results if r is not None]
+    assert len(checked) == len(chapters)  # each chapter kept or checked
+    return merge(chapters, checked)
 
 
 def _checked(env: CheckEnv, chapter: Chapter, manifests: Manifests) -> tuple[ChapterCheck, Asked]:
@@ -120,13 +122,13 @@ def _in_workers(env: CheckEnv, manifests: Manifests, chapters: list[Chapter], to
     import multiprocessing  # here: a check of a few chapters starts no pool
     from concurrent.futures import ProcessPoolExecutor
 
+    import bashlex  # noqa: F401 - imported once here, not by each worker (it builds its tables)
+
     global _FORKED
     for learner in learners:
         learner.quiesce()
     _FORKED = (env, manifests, chapters, learners)
     done: list[tuple[ChapterCheck, Asked]] = []
-    import bashlex  # noqa: F401 - imported once here, not by each worker (it builds its tables)
-
     gc.freeze()  # the workers' collector leaves the course's model alone (no copy of its pages)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
