@@ -6,6 +6,7 @@ Real CLI, real kubectl (behind a wrapper that logs each run), real files.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -102,3 +103,23 @@ def test_what_a_worker_learnt_from_kubectl_is_kept(repo, tmp_path, logged_kubect
     again = check(repo, cache, "--jobs", "2", "--no-cache", "--kubectl", str(kubectl))
     assert again == first
     assert not any("--record" in line or "--help" in line for line in log.read_text().splitlines())
+
+
+def test_workers_learn_what_a_warm_cache_lacks(repo, tmp_path):
+    """kubectl's cache already holds what another course used: the commands this one adds are
+    learnt by the workers (threads of their own, after the fork), and kept."""
+    cache = tmp_path / "cache"
+    other = tmp_path / "other"
+    (other / "slides").mkdir(parents=True)
+    (other / "slides" / "deck.yml").write_text("content:\n- - a.md\n")
+    (other / "slides" / "a.md").write_text(chapter(0))
+    check_other = subprocess.run([sys.executable, "-m", "builder", "labs", "check", "--repo", str(other)],
+                                 env={**os.environ, "XDG_CACHE_HOME": str(cache)}, capture_output=True,
+                                 text=True, timeout=300)
+    assert check_other.returncode == 0, check_other.stdout + check_other.stderr
+    (facts,) = [p for p in (cache / "coursekit").glob("kubectl-v*.json") if p.name != "kubectl-versions.json"]
+    assert "scale" not in json.loads(facts.read_text())["helps"]
+    side_by_side = check(repo, cache, "--jobs", "2")
+    assert "scale" in json.loads(facts.read_text())["helps"]  # learnt by a worker, kept
+    assert side_by_side == check(repo, tmp_path / "fresh", "--jobs", "1", "--no-cache")
+    assert check(repo, cache, "--jobs", "2", "--no-cache") == side_by_side
