@@ -41,7 +41,8 @@ class Learner(Protocol):
     flags). Chapters checked in worker processes send back what each learnt, for `save`."""
 
     def quiesce(self) -> None:
-        """No thread of its own left running: the check is about to fork."""
+        """No thread or temporary folder of its own left: before the check forks, and in a
+        worker before it reports (a worker process ends without cleaning up)."""
 
     def learnt(self) -> object | None:
         """What this process learnt since it last said (None: nothing)."""
@@ -149,6 +150,8 @@ def _check_some(indices: list[int]) -> tuple[list[tuple[ChapterCheck, Asked]], l
     assert _FORKED is not None
     env, manifests, chapters, learners = _FORKED
     results = [_checked(env, chapters[i], manifests) for i in indices]
+    for learner in learners:
+        learner.quiesce()
     return results, [learner.learnt() for learner in learners]
 
 

@@ -70,8 +70,10 @@ def logged_kubectl(tmp_path: Path) -> tuple[Path, Path]:
     return wrapper, log
 
 
-def check(repo: Path, cache: Path, *args: str) -> str:
+def check(repo: Path, cache: Path, *args: str, tmp: Path | None = None) -> str:
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    if tmp is not None:
+        env["TMPDIR"] = str(tmp)
     result = subprocess.run([sys.executable, "-m", "builder", "labs", "check", *args, "--repo", str(repo)],
                             cwd=repo, text=True, capture_output=True, timeout=300, env=env)
     assert "Traceback" not in result.stderr and result.returncode == 1, result.stderr
@@ -119,7 +121,10 @@ def test_workers_learn_what_a_warm_cache_lacks(repo, tmp_path):
     assert check_other.returncode == 0, check_other.stdout + check_other.stderr
     (facts,) = [p for p in (cache / "coursekit").glob("kubectl-v*.json") if p.name != "kubectl-versions.json"]
     assert "scale" not in json.loads(facts.read_text())["helps"]
-    side_by_side = check(repo, cache, "--jobs", "2")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    side_by_side = check(repo, cache, "--jobs", "2", tmp=temporary)
     assert "scale" in json.loads(facts.read_text())["helps"]  # learnt by a worker, kept
+    assert list(temporary.iterdir()) == []  # the workers' kubectl homes are gone with them
     assert side_by_side == check(repo, tmp_path / "fresh", "--jobs", "1", "--no-cache")
     assert check(repo, cache, "--jobs", "2", "--no-cache") == side_by_side

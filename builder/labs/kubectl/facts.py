@@ -250,16 +250,20 @@ class KubectlFacts:
     # -- across worker processes (see `builder.labs.check.Learner`) ------------------------------
 
     def quiesce(self) -> None:
-        """Before a fork: the guess under way and the pool's runs finished, and the pool ended (a
-        forked copy of a thread is not running). A later question starts another pool; a guess
-        not started yet is left to the first worker that lacks a fact."""
+        """Before a fork, and in a worker before it reports: the guess under way and the pool's
+        runs finished, the pool ended and its temporary home removed. A forked copy of a thread
+        does not run, and a worker process ends without cleaning up. A later question starts
+        another pool; a guess not started yet is left to the first worker that lacks a fact."""
         guesser, self._guesser = self._guesser, None
         if guesser is not None:
             guesser.join()
         with self._lock:
             pool, self._pool = self._pool, None
+            home, self._home = self._home, None
         if pool is not None:
             pool.shutdown(wait=True)
+        if home is not None:
+            home.cleanup()
 
     def learnt(self) -> Known | None:
         """In a worker: everything known, when something was learnt since it last said."""
