@@ -17,7 +17,6 @@ a course that shares chapters with a sibling checkout says so, explicitly; none 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +63,8 @@ def _table(data: dict, name: str) -> object:
 
 
 def _settings(path: Path, name: str) -> Settings:
+    import tomllib  # here: most courses have no settings file, and it costs a build 5 ms
+
     text = read_text(path, name)
     try:
         data = tomllib.loads(text)

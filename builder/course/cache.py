@@ -30,11 +30,14 @@ run code.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import json
 import os
 import pickle
 import shutil
+import stat as stat_module
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -107,12 +110,50 @@ class Codec:
 @cache
 def package_digest() -> str:
     """Every file of the coursekit package, by content: code, templates, static files."""
+    return tree_digest(PACKAGE, cache_root() / f"package-{digest(str(PACKAGE))[:24]}")
+
+
+def tree_digest(root: Path, memo: Path) -> str:
+    """The content of every file under `root` (`__pycache__` aside), as one digest. Each file's
+    digest is kept in `memo` with its stat, and read again only once that stat changed (as the
+    index does for a course's files, see `ChapterCache._content`): hashing the whole package
+    cost every command 8 ms."""
+    body = read_frame(memo)
+    try:
+        known = json.loads(body) if body is not None else {}
+    except ValueError:
+        known = {}
+    if not isinstance(known, dict):
+        known = {}
+    files = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        files.extend((n if rel == "." else f"{rel}/{n}", os.path.join(folder, n)) for n in names)
     h = hashlib.blake2b(digest_size=20)
-    for path in sorted(PACKAGE.rglob("*")):
-        if "__pycache__" in path.parts or not path.is_file():
+    kept = {}
+    now = time.time_ns()
+    for rel, path in sorted(files):
+        try:
+            st = os.stat(path)
+        except OSError:
             continue
-        h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
-        h.update(path.read_bytes() + b"\0")
+        if not stat_module.S_ISREG(st.st_mode):
+            continue
+        stat = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        entry = known.get(rel)
+        if (isinstance(entry, list) and len(entry) == 2 and entry[0] == stat
+                and isinstance(entry[1], str)):
+            found = entry[1]
+        else:
+            found = file_digest(Path(path))
+        if max(st.st_mtime_ns, st.st_ctime_ns) < now - RACY_SECONDS * 1e9:  # see _content
+            kept[rel] = [stat, found]
+        h.update(rel.encode() + b"\0" + found.encode() + b"\0")
+    if kept != known:
+        with contextlib.suppress(OSError):  # no memo: the next command hashes the files again
+            memo.parent.mkdir(parents=True, exist_ok=True)
+            write_frame(memo, json.dumps(kept).encode())
     return h.hexdigest()
 
 

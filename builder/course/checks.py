@@ -8,7 +8,6 @@ makes it an error.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,6 +128,8 @@ def lab_macro_typo(slide: Slide, ctx: SlideContext) -> Iterator[Diagnostic]:
         name = tok.info.split(".")[0]
         if name in labs:
             continue
+        import difflib  # here: needed only for a macro that is not a lab's
+
         near = difflib.get_close_matches(name, labs, n=1, cutoff=0.85)
         if near:
             path, line = final.lines[min(tok.map[0], len(final.lines) - 1)]

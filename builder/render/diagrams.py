@@ -21,7 +21,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 from collections.abc import Iterable
 from functools import cache
@@ -93,6 +92,8 @@ def fetch(npm: str | None = None) -> Path:
     npm = npm or shutil.which("npm")
     if not npm:
         raise RuntimeError("npm is not installed")
+    import tarfile  # here: only `make setup` fetches
+
     with tempfile.TemporaryDirectory() as tmp:
         result = subprocess.run([npm, "pack", f"mermaid@{VERSION}", "--pack-destination", tmp,
                                  "--silent"], capture_output=True, text=True, timeout=600)
@@ -117,6 +118,8 @@ def main(argv: list[str]) -> int:
     if argv != ["fetch"]:
         print("usage: python -m builder.render.diagrams fetch", file=sys.stderr)
         return 2
+    import tarfile
+
     try:
         print(f"mermaid {VERSION}: {fetch()}")
     except (RuntimeError, OSError, subprocess.SubprocessError, tarfile.TarError) as exc:
