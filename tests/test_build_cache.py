@@ -360,3 +360,43 @@ def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(repo: Path,
     build(repo, jobs=1)
     assert parsed == ["slides/a.md"]
     assert "Howdy from a" in (repo / "dist" / "en" / "one.html").read_text()
+
+
+def test_an_edit_to_prose_loads_no_pygments(repo: Path):
+    """Code blocks highlighted before and the stylesheet kept: a rebuild after an edit that
+    adds no code does without Pygments (loading it is a large part of such a rebuild)."""
+    script = ("import sys; from pathlib import Path; from builder.build import build; "
+              f"build(Path({str(repo)!r}), jobs=1); "
+              "print(sorted(m for m in sys.modules if m.startswith('pygments')))")
+
+    def run() -> str:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              check=True, env=os.environ)
+        return done.stdout.strip()
+
+    assert run() != "[]"  # the first build highlights
+    chapter = repo / "slides" / "a.md"
+    chapter.write_text(chapter.read_text() + "\n---\n\n## Prose\n\n- one more point\n")
+    assert run() == "[]"
+    chapter.write_text(chapter.read_text() + "\n---\n\n```bash\necho new\n```\n")
+    assert run() != "[]"  # new code: highlighted
+
+
+def test_a_damaged_stylesheet_memo_is_made_again(repo: Path, tmp_path: Path):
+    from builder.cachefiles import cache_root
+    from builder.render import code
+
+    build(repo, jobs=1)
+    expected = contents(repo / "dist")
+    memos = list(cache_root().glob("pygments-*.css"))
+    assert memos
+    for memo in memos:
+        write_frame(memo, b"\xff\xfe not css")  # a sound frame, not text
+    code.pygments_css.cache_clear()
+    build(repo, tmp_path / "again", jobs=1, cache=False)
+    assert contents(tmp_path / "again") == expected
+    for memo in memos:
+        memo.write_bytes(memo.read_bytes()[:-3])  # truncated
+    code.pygments_css.cache_clear()
+    build(repo, tmp_path / "third", jobs=1, cache=False)
+    assert contents(tmp_path / "third") == expected

@@ -214,7 +214,7 @@ def _attribute(value: object) -> str:
 
 def sections(shown: list[Shown]) -> str:
     """The deck's `<section>`s. Written here rather than looped over in the template: for a
-    deck of 2,400 slides Jinja took 20 ms, rebuilt on every edit. Slide HTML and notes come
+    deck of 2,400 slides Jinja's loop took 5 ms more, on every edit. Slide HTML and notes come
     from the renderer, already escaped; attribute values are escaped here, as Jinja would."""
     e = _attribute
     out = []
