@@ -139,10 +139,19 @@ def _shown(path: Path, repo: Path) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _chapter(rel: str, repo: Path, shared: tuple[str, ...]) -> Path | None:
-    """Where a chapter entry really leads, if inside the course (decks share chapters: each is
-    resolved once per reading of the course, see `forget_resolved`)."""
-    return contained(repo, posixpath.join("slides", rel), shared)
+def _chapter(rel: str, repo: Path, shared: tuple[str, ...]) -> str | None:
+    """The path of a chapter entry's file relative to the repository's real path (`..` for a
+    shared folder), "" when the file is missing, None when it leads out of the course. Decks
+    share chapters: each is resolved once per reading of the course (see `forget_resolved`)."""
+    chapter = contained(repo, posixpath.join("slides", rel), shared)
+    if chapter is None:
+        return None
+    if not chapter.is_file():
+        return ""
+    root, real = real_root(repo), str(chapter)
+    if real.startswith(root + os.sep):
+        return real[len(root) + 1:].replace(os.sep, "/")
+    return os.path.relpath(real, root).replace(os.sep, "/")
 
 
 def forget_resolved() -> None:
@@ -225,7 +234,7 @@ def _add_entry(node: yaml.Node, shown: str, where: tuple[Path, tuple[str, ...]],
     if chapter is None:  # refused as written: nothing outside is looked at
         problems.append(error(shown, line, f"chapter {OUTSIDE}: {rel}"))
         return
-    if not chapter.is_file():
+    if not chapter:
         problems.append(error(shown, line, f"chapter file not found: {rel} (looked for slides/{rel})"))
         return
-    out.append(Entry(path=os.path.relpath(chapter, real_root(repo)).replace(os.sep, "/"), line=line))
+    out.append(Entry(path=chapter, line=line))
