@@ -15,8 +15,10 @@ its source) is not written again.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -82,12 +84,36 @@ def copy_picture_files(repo: Path, out: Path, wanted: Iterable[str], langs: Iter
     if not langs:
         return 0
     copied = 0
+    folders = [os.path.join(out, lang) for lang in langs]
     for rel in sorted(set(wanted)):
         source = picture_file(repo, rel, shared)
-        if source is None or not source.is_file():
+        try:
+            st = os.stat(source) if source is not None else None
+        except OSError:
             continue
-        first = out / langs[0] / rel
-        copied += copy_atomic(source, first)
+        if st is None or not stat.S_ISREG(st.st_mode):
+            continue
+        # Most pictures are as the last build left them: four stats tell, nothing more is done.
+        copies = [_stat(os.path.join(folder, rel)) for folder in folders]
+        first = copies[0]
+        if first is not None and _unchanged(first, st) and all(
+                c is not None and ((c.st_ino, c.st_dev) == (first.st_ino, first.st_dev)
+                                   or _unchanged(c, first)) for c in copies[1:]):
+            continue
+        target = out / langs[0] / rel
+        copied += copy_atomic(source, target)
         for lang in langs[1:]:
-            copied += link_or_copy(first, out / lang / rel)
+            copied += link_or_copy(target, out / lang / rel)
     return copied
+
+
+def _stat(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
+def _unchanged(copy: os.stat_result, source: os.stat_result) -> bool:
+    """What `copy_atomic` and `link_or_copy` take for an up-to-date copy: same size and mtime."""
+    return copy.st_size == source.st_size and int(copy.st_mtime) == int(source.st_mtime)

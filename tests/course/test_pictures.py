@@ -65,6 +65,20 @@ def test_unchanged_pictures_are_left_alone_and_changed_ones_replaced(tmp_path: P
     assert en.stat().st_ino == fr.stat().st_ino
 
 
+def test_a_copy_removed_or_altered_beside_a_deck_is_put_back(tmp_path: Path):
+    repo = course(tmp_path)
+    out = repo / "dist"
+    build(repo, langs=("en", "fr"))
+    (out / "fr" / "images" / "a.png").unlink()
+    build(repo, langs=("en", "fr"))
+    en, fr = (out / lang / "images" / "a.png" for lang in ("en", "fr"))
+    assert fr.read_bytes() == PNG and fr.stat().st_ino == en.stat().st_ino
+    en.unlink()
+    en.write_bytes(b"not the picture")  # another file under the same name
+    build(repo, langs=("en", "fr"))
+    assert en.read_bytes() == fr.read_bytes() == PNG
+
+
 def test_real_path_is_realpath_with_folders_looked_up_once(tmp_path: Path):
     from builder.files import real_path
 
