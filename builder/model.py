@@ -146,8 +146,9 @@ class Slide:
         flags = []
         for k, inc in enumerate(self.increments):
             props = self.properties if k == 0 else inc.properties
-            flags.append(props.get("exclude", "").lower() != "true"
-                         and not exclude.intersection(props.get("class", "").split(", ")))
+            classes = props.get("class", "")
+            dropped = not exclude.isdisjoint(classes.split(", ")) if classes else "" in exclude
+            flags.append(props.get("exclude", "").lower() != "true" and not dropped)
         return flags
 
 

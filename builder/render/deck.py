@@ -88,7 +88,7 @@ Rerender = Callable[[Chapter, str, list[tuple[str, int]]], str]
 class _Last:
     """The last authored step shown: what a step whose own slide is excluded continues."""
 
-    text: list[str] = field(default_factory=list)
+    source: str | None = None  # its Markdown (split into lines only when a step continues it)
     lines: list[tuple[str, int]] = field(default_factory=list)
     classes: tuple[str, ...] = ()
 
@@ -273,12 +273,13 @@ def _steps(slide: Slide, frag, chapter: Chapter, kept: list[bool], last: _Last,
     if all(kept) or rerender is None:
         for k, (inc, html) in enumerate(zip(slide.increments, frag.increments, strict=True)):
             if kept[k]:
-                last.text, last.lines, last.classes = inc.source.split("\n"), inc.lines, inc.classes
+                last.source, last.lines, last.classes = inc.source, inc.lines, inc.classes
                 yield k, inc, html
         return
     text, lines, classes = [], [], ()
     if not kept[0]:
-        text, lines, classes = list(last.text), list(last.lines), last.classes
+        text = [] if last.source is None else last.source.split("\n")
+        lines, classes = list(last.lines), last.classes
     for k, inc in enumerate(slide.increments):
         if not kept[k]:
             continue
@@ -286,7 +287,7 @@ def _steps(slide: Slide, frag, chapter: Chapter, kept: list[bool], last: _Last,
         text += inc.source.split("\n")[start:]
         lines += inc.lines[start:]
         classes = inc.classes if k == 0 else classes + _own_classes(inc)
-        last.text, last.lines, last.classes = list(text), list(lines), classes
+        last.source, last.lines, last.classes = "\n".join(text), list(lines), classes
         yield k, inc, rerender(chapter, "\n".join(text), list(lines))
 
 
