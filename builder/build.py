@@ -55,6 +55,7 @@ from builder.course.chapters import PARALLEL_MIN, send_by_fields
 from builder.course.translations import po_path, title_in
 from builder.diagnostics import CourseError, Diagnostic, error, unique
 from builder.files import one_reading, same_text, write_temp
+from builder.forked import ChildFailed, Forked
 from builder.model import Chapter, Deck, Entry
 from builder.render import diagrams
 
@@ -168,6 +169,24 @@ def _assemble_one(task: tuple[int, str]) -> Assembled | Diagnostic:
         if not same_text(path, data):
             temps.append((write_temp(path, data), path))
     return temps, paths, files[0][1].count('<section class="slide'), time.perf_counter() - t0
+
+
+def _assemble_beside(tasks: list[tuple[int, str]], copying: _Background) -> list[Assembled | Diagnostic]:
+    """The first task here, each other one in a forked child; pictures checked here meanwhile
+    (a thread would contend with this process's assembly)."""
+    children = [Forked(_assemble_one, task) for task in tasks[1:]]
+    try:
+        copying.start(here=True)
+        results = [_assemble_one(tasks[0])]
+        for task, child in zip(tasks[1:], children, strict=True):
+            try:
+                results.append(child.result())
+            except ChildFailed:  # killed, out of memory: done here
+                results.append(_assemble_one(task))
+        return results
+    finally:
+        for child in children:
+            child.cancel()
 
 
 def build(repo: Path, out: Path | None = None, manifests: list[Path] | None = None,
@@ -399,21 +418,22 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
     try:
         workers = jobs or os.cpu_count() or 1
         if workers > 1 and len(tasks) > 1:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
             from builder.render.pages import prepare
 
             prepare(langs)  # once here, not in each worker
-            ctx = multiprocessing.get_context("fork")  # workers inherit _STATE, nothing pickled
-            # As many decks as cores (an edit's rebuild): this process assembles the first one
-            # itself, one fork fewer. More: the workers share them, this process copies pictures.
-            mine = tasks[:1] if len(tasks) <= workers else []
-            helpers = min(workers, len(tasks) - len(mine))
-            with ProcessPoolExecutor(max_workers=helpers, mp_context=ctx) as pool:
-                pending = pool.map(_assemble_one, tasks[len(mine):])  # every worker forked: threads may start
-                copying.start(here=bool(mine))  # a thread would contend with this one's assembly
-                results = [_assemble_one(t) for t in mine] + list(pending)
+            if len(tasks) <= workers:
+                # As many decks as cores (an edit's rebuild): this process assembles the first
+                # one itself, and one forked child each of the others (a pool costs more).
+                results = _assemble_beside(tasks, copying)
+            else:  # the workers share them, this process copies pictures
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                ctx = multiprocessing.get_context("fork")  # workers inherit _STATE, nothing pickled
+                with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                    pending = pool.map(_assemble_one, tasks)  # every worker forked: threads may start
+                    copying.start()
+                    results = list(pending)
         else:
             copying.start()
             results = [_assemble_one(t) for t in tasks]

@@ -400,3 +400,21 @@ def test_a_damaged_stylesheet_memo_is_made_again(repo: Path, tmp_path: Path):
     code.pygments_css.cache_clear()
     build(repo, tmp_path / "third", jobs=1, cache=False)
     assert contents(tmp_path / "third") == expected
+
+
+def test_an_edit_rebuilt_on_two_cores_writes_what_one_core_does(repo: Path, tmp_path: Path):
+    """Two decks' languages assembled side by side (one in a forked child): the same bytes,
+    and no child process left."""
+    from tests.test_forked import children_of_this_process
+
+    build(repo, jobs=2)
+    chapter = repo / "slides" / "a.md"
+    chapter.write_text(chapter.read_text() + "\n---\n\n## Added\n\n- a point\n")
+    report = build(repo, jobs=2)
+    assert report.assembled == 2  # deck one, in English and French: one of them in a child
+    build(repo, tmp_path / "alone", jobs=1, cache=False)
+    assert contents(repo / "dist") == contents(tmp_path / "alone")
+    from builder import forked
+
+    forked.reap(wait=True)
+    assert not children_of_this_process()
