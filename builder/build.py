@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -142,6 +142,13 @@ def _entry_classes() -> tuple[type, ...]:
     return (RenderedChapter, RenderedSlide)
 
 
+def _reducers() -> dict[type, Any]:
+    """How a compiled chapter crosses from a forked child: its dataclasses as fields."""
+    from builder.course.chapters import MODEL, by_fields
+
+    return {cls: by_fields(cls) for cls in (*MODEL, *_entry_classes())}
+
+
 # What forked assembly workers inherit from build(): nothing is pickled but the task.
 _STATE: tuple | None = None
 
@@ -214,8 +221,10 @@ class _Chapters:
         self.parts: dict[tuple[str, int], tuple[Chapter, dict[str, Any]]] = {}
         self.fresh = 0
 
-    def compile(self, entries: list[Entry]) -> None:
-        """Find each distinct chapter in the cache, or compile it."""
+    def compile(self, entries: list[Entry], decks: Iterable[Deck] = ()) -> None:
+        """Find each distinct chapter in the cache, or compile it. The `decks` that use a
+        chapter to compile will be assembled again: their other chapters are read from the
+        cache meanwhile."""
         for entry in entries:
             self.entries.setdefault(entry.key, entry)
         todo: list[Entry] = []
@@ -229,9 +238,14 @@ class _Chapters:
             self.summaries[key] = summary
             self.pictures[key] = set(record.pictures)
             self.compiled[key] = Compiled(None, None, record.diagnostics)
-        self._compile(todo)
+        todo_keys = {e.key for e in todo}
+        beside = {e.key for d in decks if any(e.key in todo_keys for e in d.entries)
+                  for e in d.entries} - todo_keys
+        self._compile(todo, beside)
 
-    def _compile(self, entries: list[Entry]) -> None:
+    def _compile(self, entries: list[Entry], beside: Collection[tuple[str, int]] = ()) -> None:
+        """Compile `entries`; a few of them, in a forked child while this process reads the
+        chapters `beside` them from the cache (an edit's rebuild: each takes about as long)."""
         if not entries:
             return
         from builder.render.pages import render_languages
@@ -241,8 +255,20 @@ class _Chapters:
         if self.store is not None and len(jobs) < PARALLEL_MIN:
             self._remember_code(jobs.values())
         send_by_fields(*_entry_classes())
-        done = compile_chapters(self.repo, entries, self.settings,
-                                partial(render_languages, langs=self.langs), self.workers, slim)
+        args = (self.repo, entries, self.settings, partial(render_languages, langs=self.langs))
+        workers = self.workers or os.cpu_count() or 1
+        if beside and workers > 1 and len(entries) < PARALLEL_MIN:
+            child = Forked(compile_chapters, *args, 1, slim, reducers=_reducers())
+            try:
+                self.load(set(beside), compile_unusable=False)
+                try:
+                    done = child.result()
+                except ChildFailed:
+                    done = compile_chapters(*args, 1, slim)
+            finally:
+                child.cancel()
+        else:
+            done = compile_chapters(*args, self.workers, slim)
         self.fresh += len(done)
         for key, compiled in done.items():
             summary = _Summary.of(compiled)
@@ -273,8 +299,9 @@ class _Chapters:
                     if isinstance(rendered, RenderedChapter) and isinstance(rendered.code, dict):
                         remember(rendered.code)
 
-    def load(self, keys: set[tuple[str, int]]) -> None:
-        """Make the slides and renders of `keys` available (the readable ones)."""
+    def load(self, keys: set[tuple[str, int]], compile_unusable: bool = True) -> None:
+        """Make the slides and renders of `keys` available (the readable ones; the others
+        compiled again unless told not to)."""
         redo = []
         for key in keys:
             if key in self.parts or key not in self.records or self.store is None:
@@ -284,7 +311,8 @@ class _Chapters:
                 redo.append(self.entries[key])
             else:
                 self.parts[key] = found
-        self._compile(redo)
+        if compile_unusable:
+            self._compile(redo)
 
     def key_of(self, key: tuple[str, int]) -> str | None:
         record = self.records.get(key)
@@ -355,7 +383,7 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
     phase("manifests")
     store = _open_cache(repo, course.settings, langs) if use_cache else None
     chapters = _Chapters(repo, course.settings, langs, store, jobs)
-    chapters.compile(course.entries)
+    chapters.compile(course.entries, course.decks.decks)
     course.compiled = chapters.compiled  # what failures() and diagnostics() read: the findings
     phase("chapters")
     decks = course.decks.decks

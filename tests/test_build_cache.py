@@ -409,11 +409,14 @@ def test_an_edit_rebuilt_on_two_cores_writes_what_one_core_does(repo: Path, tmp_
 
     build(repo, jobs=2)
     chapter = repo / "slides" / "a.md"
-    chapter.write_text(chapter.read_text() + "\n---\n\n## Added\n\n- a point\n")
-    report = build(repo, jobs=2)
+    chapter.write_text(chapter.read_text() + "\n---\n\n## Added\n\n- a point ![](images/gone.png)\n")
+    report = build(repo, jobs=2)  # a.md compiled in a child while shared.md is read
+    assert report.compiled == 1
     assert report.assembled == 2  # deck one, in English and French: one of them in a child
-    build(repo, tmp_path / "alone", jobs=1, cache=False)
+    alone = build(repo, tmp_path / "alone", jobs=1, cache=False)
     assert contents(repo / "dist") == contents(tmp_path / "alone")
+    assert report.diagnostics == alone.diagnostics
+    assert any("gone.png" in d.message for d in report.diagnostics)
     from builder import forked
 
     forked.reap(wait=True)
