@@ -116,7 +116,7 @@ class _Summary:
 
     @classmethod
     def of(cls, compiled: Compiled) -> _Summary:
-        from builder.render.pages import has_diagrams
+        from builder.render.languages import has_diagrams
 
         results = compiled.result or {}
         drawn = [r for r in results.values() if not isinstance(r, Diagnostic)]
@@ -248,27 +248,28 @@ class _Chapters:
         chapters `beside` them from the cache (an edit's rebuild: each takes about as long)."""
         if not entries:
             return
-        from builder.render.pages import render_languages
-
         jobs = {e.key: ChapterJob.of(e) for e in entries}
         before = {k: self.store.digest_before(j) for k, j in jobs.items()} if self.store else {}
-        if self.store is not None and len(jobs) < PARALLEL_MIN:
-            self._remember_code(jobs.values())
-        send_by_fields(*_entry_classes())
-        args = (self.repo, entries, self.settings, partial(render_languages, langs=self.langs))
         workers = self.workers or os.cpu_count() or 1
         if beside and workers > 1 and len(entries) < PARALLEL_MIN:
-            child = Forked(compile_chapters, *args, 1, slim, reducers=_reducers())
+            # The Markdown parser and renderer, which both need, are loaded before the fork;
+            # the deck renderer, which only this process needs, while the child compiles.
+            import builder.render.languages  # noqa: F401
+
+            child = Forked(self._compile_here, entries, 1, reducers=_reducers)
             try:
+                import builder.render.pages  # noqa: F401 - the deck renderer, loaded meanwhile
+
                 self.load(set(beside), compile_unusable=False)
                 try:
                     done = child.result()
                 except ChildFailed:
-                    done = compile_chapters(*args, 1, slim)
+                    done = self._compile_here(entries, 1)
             finally:
                 child.cancel()
         else:
-            done = compile_chapters(*args, self.workers, slim)
+            send_by_fields(*_entry_classes())
+            done = self._compile_here(entries, self.workers)
         self.fresh += len(done)
         for key, compiled in done.items():
             summary = _Summary.of(compiled)
@@ -284,6 +285,14 @@ class _Chapters:
                 record = self.store.store(jobs[key], compiled, summary.stored(), before.get(key))
                 if record is not None:
                     self.records[key] = record
+
+    def _compile_here(self, entries: list[Entry], workers: int | None) -> dict[tuple[str, int], Compiled]:
+        from builder.render.languages import render_languages
+
+        if self.store is not None and len(entries) < PARALLEL_MIN:
+            self._remember_code(ChapterJob.of(e) for e in entries)
+        return compile_chapters(self.repo, entries, self.settings,
+                                partial(render_languages, langs=self.langs), workers, slim)
 
     def _remember_code(self, jobs: Iterable[ChapterJob]) -> None:
         """The code blocks of the chapters' last versions, as highlighted then: an edit

@@ -24,6 +24,8 @@ import signal
 from collections.abc import Callable
 from typing import Any
 
+Reducers = dict[type, Callable[[Any], tuple]]
+
 
 class ChildFailed(RuntimeError):
     """The child ended without a result."""
@@ -34,8 +36,9 @@ class Forked:
     thread runs (a forked thread's locks stay held): the callers fork before starting any."""
 
     def __init__(self, fn: Callable[..., Any], *args: Any,
-                 reducers: dict[type, Callable[[Any], tuple]] | None = None) -> None:
-        """`reducers`: how the result's classes pickle (see `chapters.by_fields`)."""
+                 reducers: Callable[[], Reducers] | None = None) -> None:
+        """`reducers()`, called in the child once the result is made: how the result's classes
+        pickle (see `chapters.by_fields`)."""
         reap()
         read, write = os.pipe()
         pid = os.fork()
@@ -44,10 +47,11 @@ class Forked:
             try:
                 os.close(read)
                 try:
-                    payload = _dumps((True, fn(*args)), reducers)
+                    value = fn(*args)
+                    payload = _dumps((True, value), reducers() if reducers else None)
                 except BaseException as exc:  # noqa: BLE001 - handed to the parent
                     try:
-                        payload = _dumps((False, exc), reducers)
+                        payload = _dumps((False, exc), None)
                     except Exception:  # noqa: BLE001 - an exception that does not pickle
                         payload = _dumps((False, ChildFailed(repr(exc))), None)
                 view = memoryview(payload)
@@ -93,7 +97,7 @@ class Forked:
         reap()
 
 
-def _dumps(value: Any, reducers: dict[type, Callable[[Any], tuple]] | None) -> bytes:
+def _dumps(value: Any, reducers: Reducers | None) -> bytes:
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
     if reducers:

@@ -1,9 +1,9 @@
 """What a chapter and a deck become in each language: the renderer's part of build and serve.
 
-`render_languages` is the work the course layer runs on each freshly parsed chapter in its
-worker (tokens are there, and stay there); `deck_files` assembles one deck in one language
-with its syllabus. Build and the dev server both call these, so a deck is the same file
-whichever wrote it.
+`render_languages` (builder/render/languages.py) is the work the course layer runs on each
+freshly parsed chapter in its worker (tokens are there, and stay there); `deck_files`
+assembles one deck in one language with its syllabus. Build and the dev server both call
+these, so a deck is the same file whichever wrote it.
 """
 
 from __future__ import annotations
@@ -11,36 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from builder.course.translations import load_translations, title_in
-from builder.diagnostics import CourseError, Diagnostic
 from builder.model import Chapter, Deck
 from builder.render import deck as deck_render
-from builder.render import diagrams
 from builder.render.deck import assemble, render_outline
-from builder.render.html import Pieces, RenderedChapter, render_chapter, render_step
+from builder.render.html import RenderedChapter, render_step
+from builder.render.languages import Rendered, has_diagrams, render_languages
 from builder.render.outline import deck_outline, outline_markdown
 from builder.render.ui import ui_strings
 
-Rendered = dict[str, RenderedChapter | Diagnostic]  # per language: the HTML, or why not
-
-
-def render_languages(repo: Path, chapter: Chapter, langs: tuple[str, ...]) -> Rendered:
-    """English as written and every other language through the chapter's catalog; a broken
-    translation fails that language only. Diagrams that will show as their source (mermaid
-    not cached) are added to the chapter's findings."""
-    out: Rendered = {}
-    english = Pieces()  # other languages change only inline runs: they start from English
-    for lang in sorted(langs, key=lambda lang: lang != "en"):
-        try:
-            out[lang] = render_chapter(chapter, english=english) if lang == "en" else render_chapter(
-                chapter, translations=load_translations(repo, lang, chapter.path),
-                english=english if "en" in langs else None)
-        except CourseError as exc:
-            out[lang] = exc.diagnostic
-    out = {lang: out[lang] for lang in langs}
-    drawn = next((r for r in out.values() if isinstance(r, RenderedChapter)), None)
-    if drawn is not None and has_diagrams(drawn):
-        chapter.diagnostics.extend(diagrams.warnings(d for s in drawn.slides for d in s.diagrams))
-    return out
+__all__ = ["Rendered", "deck_files", "deck_title", "has_diagrams", "prepare", "render_languages"]
 
 
 def prepare(langs: tuple[str, ...]) -> None:
@@ -49,10 +28,6 @@ def prepare(langs: tuple[str, ...]) -> None:
     deck_render.warm()
     for lang in langs:
         ui_strings(lang)
-
-
-def has_diagrams(rendered: RenderedChapter) -> bool:
-    return any(s.diagrams for s in rendered.slides)
 
 
 def deck_title(repo: Path, deck: Deck, lang: str) -> str:
