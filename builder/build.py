@@ -20,7 +20,6 @@ file whose bytes would not change is not written at all.
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -334,7 +333,7 @@ class _Background:
 
     def __init__(self, fn, *args) -> None:
         self.fn, self.args = fn, args
-        self.thread: threading.Thread | None = None
+        self.thread: Any = None  # a threading.Thread once started
         self.error: BaseException | None = None
 
     def _run(self) -> None:
@@ -349,6 +348,8 @@ class _Background:
         if here:
             self._run()
             return
+        import threading  # here: an edit's rebuild starts no thread
+
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 

@@ -19,9 +19,7 @@ import hashlib
 import os
 import re
 import shutil
-import subprocess
 import sys
-import tempfile
 from collections.abc import Iterable
 from functools import cache
 from html import escape
@@ -92,7 +90,9 @@ def fetch(npm: str | None = None) -> Path:
     npm = npm or shutil.which("npm")
     if not npm:
         raise RuntimeError("npm is not installed")
-    import tarfile  # here: only `make setup` fetches
+    import subprocess  # here: only `make setup` fetches
+    import tarfile
+    import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
         result = subprocess.run([npm, "pack", f"mermaid@{VERSION}", "--pack-destination", tmp,
@@ -118,6 +118,7 @@ def main(argv: list[str]) -> int:
     if argv != ["fetch"]:
         print("usage: python -m builder.render.diagrams fetch", file=sys.stderr)
         return 2
+    import subprocess
     import tarfile
 
     try:
