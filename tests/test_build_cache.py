@@ -407,6 +407,7 @@ def test_an_edit_rebuilt_on_two_cores_writes_what_one_core_does(repo: Path, tmp_
     and no child process left."""
     from tests.test_forked import children_of_this_process
 
+    others = children_of_this_process()  # the test session's own (a browser, a server...)
     build(repo, jobs=2)
     chapter = repo / "slides" / "a.md"
     chapter.write_text(chapter.read_text() + "\n---\n\n## Added\n\n- a point ![](images/gone.png)\n")
@@ -420,4 +421,4 @@ def test_an_edit_rebuilt_on_two_cores_writes_what_one_core_does(repo: Path, tmp_
     from builder import forked
 
     forked.reap(wait=True)
-    assert not children_of_this_process()
+    assert children_of_this_process() <= others
