@@ -54,7 +54,7 @@ from builder.course.chapters import PARALLEL_MIN, send_by_fields
 from builder.course.translations import po_path, title_in
 from builder.diagnostics import CourseError, Diagnostic, error, unique
 from builder.files import one_reading, same_text, write_temp
-from builder.forked import ChildFailed, Forked
+from builder.forked import ChildFailed, Forked, reap
 from builder.model import Chapter, Deck, Entry
 from builder.render import diagrams
 
@@ -201,7 +201,10 @@ def build(repo: Path, out: Path | None = None, manifests: list[Path] | None = No
     """Build every deck that has no error (`strict`: no warning either) into OUT/<lang>/;
     `cache` False builds from scratch and neither reads nor writes the build cache."""
     with no_cyclic_gc(), one_reading():
-        return _build(repo, out, manifests, langs, jobs, strict, cache)
+        try:
+            return _build(repo, out, manifests, langs, jobs, strict, cache)
+        finally:
+            reap(wait=True)  # the forked children, long done by now: none outlives the build
 
 
 class _Chapters:

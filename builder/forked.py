@@ -82,11 +82,13 @@ class Forked:
         return value
 
     def cancel(self) -> None:
-        """Stop the child (the caller gave up on it): killed, then reaped."""
+        """Stop the child (the caller gave up on it, or was interrupted): killed and reaped
+        now, so that none is left behind whatever happens next."""
         if not self._done:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
             self._finish()
+            reap(wait=True)
 
     def _finish(self) -> None:
         if self._done:
