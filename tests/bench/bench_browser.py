@@ -149,6 +149,19 @@ def key_timings(page, key: str, presses: int) -> list[dict[str, float]]:
     return page.evaluate("window.__ck")
 
 
+def key_timings_at_random(page, key: str, presses: int, rng: random.Random) -> list[dict[str, float]]:
+    """As `key_timings`, each press 20 to 50 ms after the last one, as a person's: at a random
+    point of the browser's frame interval. (`key_timings` presses right after its poll, which
+    runs on animation frames: its presses all land at the same point, which the driver's own
+    timing picks, and a p95 of 50 of them says more about that point than about the deck.)"""
+    page.evaluate(PROBE)
+    for _ in range(presses):
+        time.sleep(rng.uniform(0.02, 0.05))
+        page.keyboard.press(key)
+    page.wait_for_function("n => window.__ck.length >= n", arg=presses)
+    return page.evaluate("window.__ck")
+
+
 def summary(values: list[float]) -> str:
     values = sorted(values)
     p95 = values[min(len(values) - 1, int(len(values) * 0.95))]
