@@ -260,8 +260,13 @@ class _Chapters:
 
             child = Forked(self._compile_here, entries, 1, reducers=_reducers)
             try:
-                import builder.render.pages  # noqa: F401 - the deck renderer, loaded meanwhile
+                # Meanwhile, what assembling the decks needs: the renderer, its templates and
+                # words, the index page's, and the other chapters of the decks.
+                from builder.render.index import warm as warm_index
+                from builder.render.pages import prepare
 
+                prepare(self.langs)
+                warm_index()
                 self.load(set(beside), compile_unusable=False)
                 try:
                     done = child.result()

@@ -96,3 +96,8 @@ def _read_back(html: Path) -> Built | None:
 
 def _template() -> jinja2.Template:
     return environment("builder.render").get_template("index.html.j2")
+
+
+def warm() -> None:
+    """Load the page's template now (a build does it while a forked child compiles)."""
+    _template()
