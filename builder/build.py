@@ -294,6 +294,8 @@ class _Chapters:
                     self.records[key] = record
 
     def _compile_here(self, entries: list[Entry], workers: int | None) -> dict[tuple[str, int], Compiled]:
+        """Compile `entries` in this process (or the child it forked for them), with `workers`
+        processes of its own; a few chapters first recall their last version's highlights."""
         from builder.render.languages import render_languages
 
         if self.store is not None and len(entries) < PARALLEL_MIN:
