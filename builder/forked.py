@@ -112,8 +112,8 @@ _exiting: list[int] = []  # children that gave their result and may still be exi
 
 
 def reap(wait: bool = False) -> None:
-    """Collect the children that have exited (all of them, waiting, with `wait`): a long-lived
-    process (serve) keeps no zombies."""
+    """Collect the children that have exited (all of them, waiting, with `wait`): a process
+    that builds again and again (lint, the tests) keeps no zombies."""
     for pid in list(_exiting):
         try:
             done, _ = os.waitpid(pid, 0 if wait else os.WNOHANG)
