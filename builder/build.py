@@ -422,15 +422,13 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
         if deck.path in failed:
             continue
         used = list(dict.fromkeys(e.key for e in deck.entries))
-        shape = repr(deck) if store is not None else ""  # once for every language (1 ms a deck)
         for lang in langs:
             why = [chapters.summaries[k].broken[lang] for k in used
                    if lang in chapters.summaries[k].broken]
             if why:
                 failed.setdefault(deck.path, []).extend(why)
                 continue
-            key = _deck_key(store, repo, deck, shape, lang, langs,
-                            [chapters.key_of(k) for k in used])
+            key = _deck_key(store, repo, deck, lang, langs, [chapters.key_of(k) for k in used])
             keys[(n, lang)] = key
             record = store.output(out, deck.path, lang) if store and key else None
             if record is not None and record.key == key and all(
@@ -536,14 +534,13 @@ def _build(repo: Path, out: Path | None, manifests: list[Path] | None,
     return report
 
 
-def _deck_key(store: ChapterCache | None, repo: Path, deck: Deck, shape: str, lang: str,
+def _deck_key(store: ChapterCache | None, repo: Path, deck: Deck, lang: str,
               langs: tuple[str, ...], chapter_keys: list[str | None]) -> str | None:
-    """What one deck in one language is made of (`shape`: the deck's repr), or None when some
-    part is not in the cache."""
+    """What one deck in one language is made of, or None when some part is not in the cache."""
     if store is None or None in chapter_keys:
         return None
     catalog = po_path(repo, lang, deck.path).relative_to(repo).as_posix()
-    return store.deck_key(shape, f"{lang} of {','.join(langs)}", [catalog],
+    return store.deck_key(repr(deck), f"{lang} of {','.join(langs)}", [catalog],
                           chapter_keys)  # type: ignore[arg-type]
 
 
