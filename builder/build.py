@@ -54,7 +54,7 @@ from builder.course.chapters import PARALLEL_MIN, send_by_fields
 from builder.course.translations import po_path, title_in
 from builder.diagnostics import CourseError, Diagnostic, error, unique
 from builder.files import one_reading, same_text, write_temp
-from builder.forked import ChildFailed, Forked, reap
+from builder.forked import Forked, reap
 from builder.model import Chapter, Deck, Entry
 from builder.render import diagrams
 
@@ -184,12 +184,8 @@ def _assemble_beside(tasks: list[tuple[int, str]], copying: _Background) -> list
     try:
         copying.start(here=True)
         results = [_assemble_one(tasks[0])]
-        for task, child in zip(tasks[1:], children, strict=True):
-            try:
-                results.append(child.result())
-            except ChildFailed:  # killed, out of memory: done here
-                results.append(_assemble_one(task))
-        return results
+        return results + [child.result_or(_assemble_one, task)  # killed: done here
+                          for task, child in zip(tasks[1:], children, strict=True)]
     finally:
         for child in children:
             child.cancel()
@@ -268,10 +264,7 @@ class _Chapters:
                 prepare(self.langs)
                 warm_index()
                 self.load(set(beside), compile_unusable=False)
-                try:
-                    done = child.result()
-                except ChildFailed:
-                    done = self._compile_here(entries, 1)
+                done = child.result_or(self._compile_here, entries, 1)
             finally:
                 child.cancel()
         else:

@@ -26,6 +26,18 @@ _DIGEST = 32  # bytes of BLAKE2b
 RACY_SECONDS = 2.0
 
 
+def stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
+    """What of a file's stat says its content is unchanged (as git's index keeps it): size,
+    modification and change times, inode."""
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def settled(st: os.stat_result, at_ns: int) -> bool:
+    """Whether the file had been still for RACY_SECONDS at `at_ns`: only then may its digest be
+    kept beside its stat (a later write then shows in its times)."""
+    return max(st.st_mtime_ns, st.st_ctime_ns) < at_ns - RACY_SECONDS * 1e9
+
+
 def digest(*parts: object) -> str:
     """A cache key made of `parts`: bytes as they are, anything else by its repr (dataclasses,
     tuples, dicts and strings, all stable)."""

@@ -173,12 +173,19 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
+def up_to_date(copy: os.stat_result, source: os.stat_result) -> bool:
+    """Whether `copy` is already `source` as the copies below make it: the same file (a hard
+    link), or the same size and modification time (to the second: some file systems keep no
+    more)."""
+    return ((copy.st_ino, copy.st_dev) == (source.st_ino, source.st_dev)
+            or (copy.st_size == source.st_size and int(copy.st_mtime) == int(source.st_mtime)))
+
+
 def copy_atomic(src: Path, dest: Path) -> bool:
     """Copy unless dest already has the same size and mtime; returns whether it copied."""
     st = src.stat()
     try:
-        dst = dest.stat()
-        if dst.st_size == st.st_size and int(dst.st_mtime) == int(st.st_mtime):
+        if up_to_date(dest.stat(), st):
             return False
     except FileNotFoundError:
         pass
@@ -202,9 +209,7 @@ def link_or_copy(src: Path, dest: Path) -> bool:
     `dest` changed."""
     st = src.stat()
     try:
-        dst = dest.stat()
-        if (dst.st_ino, dst.st_dev) == (st.st_ino, st.st_dev) or (
-                dst.st_size == st.st_size and int(dst.st_mtime) == int(st.st_mtime)):
+        if up_to_date(dest.stat(), st):
             return False
     except FileNotFoundError:
         pass

@@ -81,6 +81,13 @@ class Forked:
             raise value
         return value
 
+    def result_or(self, fallback: Callable[..., Any], *args: Any) -> Any:
+        """The call's result, or `fallback(*args)` computed here when the child died."""
+        try:
+            return self.result()
+        except ChildFailed:
+            return fallback(*args)
+
     def cancel(self) -> None:
         """Stop the child (the caller gave up on it, or was interrupted): killed and reaped
         now, so that none is left behind whatever happens next."""

@@ -331,9 +331,9 @@ def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(repo: P
 def settled(monkeypatch) -> None:
     """Stats trusted at once: the cache trusts a file's stat only once the file had been still
     for RACY_SECONDS when it was hashed, and a test's files are younger."""
-    from builder.course import cache
+    from builder import cachefiles
 
-    monkeypatch.setattr(cache, "RACY_SECONDS", 0)
+    monkeypatch.setattr(cachefiles, "RACY_SECONDS", 0)
 
 
 def test_a_no_op_rebuild_reads_no_chapter_whose_stat_is_unchanged(repo: Path, monkeypatch,

@@ -82,3 +82,8 @@ def test_the_child_runs_none_of_the_callers_cleanup(tmp_path: Path):
         with marker.open("a") as f:
             f.write("x")
     assert marker.read_text() == "x"  # once: the child left with os._exit
+
+
+def test_a_dead_childs_work_is_done_here_instead():
+    assert Forked(die).result_or(pid_and_sum, 2, 3) == (os.getpid(), 5)
+    assert Forked(pid_and_sum, 2, 3).result_or(refuse, "not called")[1] == 5

@@ -48,10 +48,11 @@ from typing import TYPE_CHECKING, Any
 
 from builder.cachefiles import (
     FORMAT,
-    RACY_SECONDS,
     cache_root,
     digest,
     read_frame,
+    settled,
+    stat_key,
     write_frame,
 )
 from builder.course.chapters import by_fields
@@ -140,19 +141,18 @@ def tree_digest(root: Path, memo: Path) -> str:
             continue
         if not stat_module.S_ISREG(st.st_mode):
             continue
-        stat = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+        stat = list(stat_key(st))
         entry = known.get(rel)
         if (isinstance(entry, list) and len(entry) == 2 and entry[0] == stat
                 and isinstance(entry[1], str)):
             found = entry[1]
         else:
             found = file_digest(Path(path))
-        if max(st.st_mtime_ns, st.st_ctime_ns) < now - RACY_SECONDS * 1e9:  # see _content
+        if settled(st, now):
             kept[rel] = [stat, found]
         h.update(rel.encode() + b"\0" + found.encode() + b"\0")
     if kept != known:
         with contextlib.suppress(OSError):  # no memo: the next command hashes the files again
-            memo.parent.mkdir(parents=True, exist_ok=True)
             write_frame(memo, json.dumps(kept).encode())
     return h.hexdigest()
 
@@ -340,13 +340,13 @@ class ChapterCache:
             return "missing"
         except OSError:
             return file_digest(Path(real))  # says why it cannot be read
-        stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        stat = stat_key(st)
         known = self.index.seen.get(real)
         if known is not None and known[0] == stat:
             return known[1]
         hashed_at = time.time_ns()
         found = file_digest(Path(real))
-        if max(st.st_mtime_ns, st.st_ctime_ns) < hashed_at - RACY_SECONDS * 1e9 and len(found) == 40:
+        if settled(st, hashed_at) and len(found) == 40:
             self.index.seen[real] = (stat, found)
             self.changed = True
         return found

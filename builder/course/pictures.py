@@ -22,7 +22,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from builder.files import contained, copy_atomic, link_or_copy
+from builder.files import contained, copy_atomic, link_or_copy, up_to_date
 from builder.model import Chapter
 
 _REMOTE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:)?//")
@@ -96,9 +96,8 @@ def copy_picture_files(repo: Path, out: Path, wanted: Iterable[str], langs: Iter
         # Most pictures are as the last build left them: four stats tell, nothing more is done.
         copies = [_stat(os.path.join(folder, rel)) for folder in folders]
         first = copies[0]
-        if first is not None and _unchanged(first, st) and all(
-                c is not None and ((c.st_ino, c.st_dev) == (first.st_ino, first.st_dev)
-                                   or _unchanged(c, first)) for c in copies[1:]):
+        if first is not None and up_to_date(first, st) and all(
+                c is not None and up_to_date(c, first) for c in copies[1:]):
             continue
         target = out / langs[0] / rel
         copied += copy_atomic(source, target)
@@ -112,8 +111,3 @@ def _stat(path: str) -> os.stat_result | None:
         return os.stat(path)
     except OSError:
         return None
-
-
-def _unchanged(copy: os.stat_result, source: os.stat_result) -> bool:
-    """What `copy_atomic` and `link_or_copy` take for an up-to-date copy: same size and mtime."""
-    return copy.st_size == source.st_size and int(copy.st_mtime) == int(source.st_mtime)

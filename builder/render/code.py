@@ -117,6 +117,5 @@ def pygments_css(style: str = "default") -> str:
     css = HtmlFormatter(style=style).get_style_defs(CSS_SCOPE)
     if version:
         with contextlib.suppress(OSError):  # no memo: the next build makes it again
-            memo.parent.mkdir(parents=True, exist_ok=True)
             write_frame(memo, css.encode("utf-8"))
     return css

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from builder import cachefiles
 from builder.cachefiles import write_frame
 from builder.course import cache
 from builder.course.cache import tree_digest
@@ -28,7 +29,7 @@ def package(tmp_path: Path) -> Path:
 @pytest.fixture
 def settled(monkeypatch) -> None:
     """Files count as still at once (no racy window): their stats go to the memo."""
-    monkeypatch.setattr(cache, "RACY_SECONDS", 0)
+    monkeypatch.setattr(cachefiles, "RACY_SECONDS", 0)
 
 
 def old(path: Path) -> None:
